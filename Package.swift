@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "caseload",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "caseload", targets: ["caseload"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "CaseloadCore"),
+        .target(
+            name: "Ingest",
+            dependencies: ["CaseloadCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Schemas")]
+        ),
+        .target(name: "Validate", dependencies: ["CaseloadCore"]),
+        .target(name: "Emit", dependencies: ["CaseloadCore"]),
+        .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Emit"]),
+        .executableTarget(
+            name: "caseload",
+            dependencies: ["Caseload", "CaseloadCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "CaseloadCoreTests", dependencies: ["CaseloadCore"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseloadCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ValidateTests", dependencies: ["Validate", "CaseloadCore"]),
+        .testTarget(name: "EmitTests", dependencies: ["Emit", "CaseloadCore"]),
+        .testTarget(name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Emit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,206 @@
+/// Calendar arithmetic on plain integers: no Foundation `Calendar`, no time zone, no locale.
+///
+/// A `Day` is a count of days since 1970-01-01 (proleptic Gregorian), so comparisons and
+/// differences are integer operations and nothing depends on the machine's clock settings.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var ordinal: Int32
+
+    public init(ordinal: Int32) { self.ordinal = ordinal }
+
+    /// Builds a day from a civil date; returns nil when the date is not on the calendar.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              day >= 1, day <= Day.daysIn(year: year, month: month) else { return nil }
+        ordinal = Int32(Day.daysFromCivil(year, month, day))
+    }
+
+    public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+    public static func daysIn(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    // Howard Hinnant's algorithms (days_from_civil / civil_from_days).
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (m + 9) % 12
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public var civil: (year: Int, month: Int, day: Int) {
+        let z = Int(ordinal) + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        let c = civil
+        return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)
+    }
+
+    public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }
+
+    public static func - (a: Day, b: Day) -> Int { Int(a.ordinal) - Int(b.ordinal) }
+}
+
+@inline(__always)
+func pad(_ value: Int, _ width: Int) -> String {
+    let s = String(value)
+    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+}
+
+/// A calendar month, `YYYY-MM`.
+public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// year * 12 + (month - 1)
+    public var index: Int32
+
+    public init(year: Int, month: Int) { index = Int32(year * 12 + month - 1) }
+    public init(index: Int32) { self.index = index }
+
+    public var year: Int { Int(index) / 12 }
+    public var month: Int { Int(index) % 12 + 1 }
+    public var first: Day { Day(year: year, month: month, day: 1)! }
+    public var last: Day { Day(year: year, month: month, day: Day.daysIn(year: year, month: month))! }
+    public var previous: Period { Period(index: index - 1) }
+    public var next: Period { Period(index: index + 1) }
+    public var description: String { pad(year, 4) + "-" + pad(month, 2) }
+
+    /// Parses exactly `YYYY-MM` with a month 01–12 (ASCII digits only).
+    public init?<S: Collection>(bytes s: S) where S.Element == UInt8 {
+        let b = Array(s)
+        guard b.count == 7, b[4] == UInt8(ascii: "-"),
+              let y = asciiNumber(b[0..<4]), let m = asciiNumber(b[5..<7]), (1...12).contains(m), y >= 1
+        else { return nil }
+        self.init(year: y, month: m)
+    }
+
+    public init?(_ text: String) { self.init(bytes: text.utf8) }
+
+    public static func < (a: Period, b: Period) -> Bool { a.index < b.index }
+
+    /// Every period from `a` to `b`, both included.
+    public static func range(_ a: Period, _ b: Period) -> [Period] {
+        a > b ? [] : (a.index...b.index).map { Period(index: $0) }
+    }
+}
+
+/// Parses a run of ASCII digits; nil on anything else or on an empty run.
+@inline(__always)
+public func asciiNumber<S: Collection>(_ s: S) -> Int? where S.Element == UInt8 {
+    if s.isEmpty || s.count > 18 { return nil }
+    var v = 0
+    for c in s {
+        guard c >= 0x30, c <= 0x39 else { return nil }
+        v = v * 10 + Int(c - 0x30)
+    }
+    return v
+}
+
+/// Dates as the contract writes them: `YYYY-MM-DD` or `DD/MM/YYYY`, two-digit day and month.
+public enum DateParser {
+    public static func day<S: Collection>(_ s: S) -> Day? where S.Element == UInt8, S.Index == Int {
+        guard s.count == 10 else { return nil }
+        let i = s.startIndex
+        if s[i + 4] == UInt8(ascii: "-"), s[i + 7] == UInt8(ascii: "-") {
+            guard let y = asciiNumber(s[i..<i + 4]), let m = asciiNumber(s[i + 5..<i + 7]),
+                  let d = asciiNumber(s[i + 8..<i + 10]) else { return nil }
+            return Day(year: y, month: m, day: d)
+        }
+        if s[i + 2] == UInt8(ascii: "/"), s[i + 5] == UInt8(ascii: "/") {
+            guard let d = asciiNumber(s[i..<i + 2]), let m = asciiNumber(s[i + 3..<i + 5]),
+                  let y = asciiNumber(s[i + 6..<i + 10]) else { return nil }
+            return Day(year: y, month: m, day: d)
+        }
+        return nil
+    }
+
+    public static func partial<S: Collection>(_ s: S) -> PartialDate? where S.Element == UInt8, S.Index == Int {
+        let i = s.startIndex
+        switch s.count {
+        case 10:
+            guard let d = day(s) else { return nil }
+            let c = d.civil
+            return PartialDate(year: c.year, month: c.month, day: c.day)
+        case 7:
+            guard s[i + 4] == UInt8(ascii: "-"), let y = asciiNumber(s[i..<i + 4]),
+                  let m = asciiNumber(s[i + 5..<i + 7]), (1...12).contains(m), y >= 1 else { return nil }
+            return PartialDate(year: y, month: m, day: nil)
+        case 4:
+            guard let y = asciiNumber(s), y >= 1 else { return nil }
+            return PartialDate(year: y, month: nil, day: nil)
+        default:
+            return nil
+        }
+    }
+}
+
+/// A birth date that may lack its day or its month and day.
+public struct PartialDate: Hashable, Sendable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int?
+    public var day: Int?
+
+    public init(year: Int, month: Int?, day: Int?) {
+        self.year = year; self.month = month; self.day = day
+    }
+
+    /// The earliest day it allows (for comparisons).
+    public var earliest: Day { Day(year: year, month: month ?? 1, day: day ?? 1)! }
+
+    /// The day it stands for in ages: `1989` → 1989-07-01, `1989-07` → 1989-07-15.
+    public var middle: Day {
+        guard let m = month else { return Day(year: year, month: 7, day: 1)! }
+        return Day(year: year, month: m, day: day ?? 15)!
+    }
+
+    /// The normalised text: `1989`, `1989-07`, `1989-07-01`.
+    public var description: String {
+        var s = pad(year, 4)
+        if let m = month { s += "-" + pad(m, 2) }
+        if let d = day { s += "-" + pad(d, 2) }
+        return s
+    }
+
+    /// Age in completed years on `on`, from the middle of the partial date; 0 when born after it.
+    public func age(on end: Day) -> Int {
+        let b = middle.civil, e = end.civil
+        var years = e.year - b.year
+        if (e.month, e.day) < (b.month, b.day) { years -= 1 }
+        return max(0, years)
+    }
+}
+
+/// UNHCR's age groups.
+public enum AgeGroup: String, CaseIterable, Sendable, Comparable {
+    case g0to4 = "0-4", g5to11 = "5-11", g12to17 = "12-17", g18to59 = "18-59", g60plus = "60+"
+
+    public init(age: Int) {
+        switch age {
+        case ..<5: self = .g0to4
+        case 5...11: self = .g5to11
+        case 12...17: self = .g12to17
+        case 18...59: self = .g18to59
+        default: self = .g60plus
+        }
+    }
+
+    public static func < (a: AgeGroup, b: AgeGroup) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}

@@ -1,0 +1,123 @@
+/// Closed code lists of the contract. Each is an enum whose raw value is the code as written
+/// upper-case; parsing is ASCII case-insensitive after trimming (done by the readers).
+public protocol Code: CaseIterable, Hashable, Sendable, RawRepresentable where RawValue == String, AllCases == [Self] {}
+
+extension Code {
+    /// Index of the case in `allCases`: the bit of a `CodeSet`.
+    public var ordinal: Int { Self.allCases.firstIndex(of: self)! }
+
+    /// Parses a code from bytes, ASCII case-insensitively.
+    public static func parse<S: Collection>(_ bytes: S) -> Self? where S.Element == UInt8 {
+        guard bytes.count <= 32 else { return nil }
+        var upper = [UInt8]()
+        upper.reserveCapacity(bytes.count)
+        for b in bytes { upper.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
+        return Self(rawValue: String(decoding: upper, as: UTF8.self))
+    }
+
+    /// `F, M, X`: the list as a message shows it.
+    public static var listed: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+public enum Sex: String, Code { case F, M, X }
+
+public enum Interception: String, Code { case SEA, LAND, AIR }
+
+public enum Status: String, Code {
+    case PENDING_RSD, RECOGNIZED, REJECTED
+    case RESETTLED, RETURNED, TRANSFERRED, DEPORTED, ABSCONDED, RELEASED, DECEASED
+
+    /// Still in IOM care at the end of the period.
+    public var isActive: Bool { self == .PENDING_RSD || self == .RECOGNIZED || self == .REJECTED }
+    public var isExit: Bool { !isActive }
+}
+
+public enum Vulnerability: String, Code {
+    case MEDICAL, DISABILITY, PREGNANT, ELDERLY, SURVIVOR_TORTURE, SURVIVOR_SGBV, VOT, SINGLE_PARENT
+}
+
+public enum Service: String, Code {
+    case MEDICAL, PSYCHOSOCIAL, FOOD, NFI, ACCOMMODATION, EDUCATION, INTERPRETATION, COUNSELLING, AVR_COUNSELLING
+}
+
+public enum Exploitation: String, Code {
+    case LABOUR, SEXUAL, DOMESTIC_SERVITUDE, FORCED_MARRIAGE, FORCED_CRIMINALITY, ORGAN_REMOVAL, OTHER
+}
+
+public enum Sector: String, Code {
+    case FISHING, DOMESTIC_WORK, CONSTRUCTION, AGRICULTURE, MANUFACTURING, HOSPITALITY, ENTERTAINMENT, OTHER
+}
+
+public enum Referral: String, Code {
+    case POLICE, NGO, SELF, FAMILY, CONSULATE, IOM, GOVERNMENT, OTHER
+}
+
+public enum Assistance: String, Code {
+    case MEDICAL, PSYCHOSOCIAL, SHELTER, LEGAL, RETURN, REINTEGRATION, EDUCATION, LIVELIHOOD, FAMILY_TRACING
+}
+
+/// The registry's facility kinds.
+public enum FacilityKind: String, Code { case IDC, COMMUNITY, SHELTER }
+
+/// The two kinds of submission.
+public enum SubmissionKind: String, Sendable, Hashable, CaseIterable, Comparable {
+    case detention, shelter
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    /// Whether a facility of this registry kind submits this kind.
+    public func accepts(_ facility: FacilityKind) -> Bool {
+        switch self {
+        case .detention: return facility == .IDC || facility == .COMMUNITY
+        case .shelter: return facility == .SHELTER
+        }
+    }
+}
+
+/// A set of codes of one list, as a bit set (every list has at most 16 codes).
+public struct CodeSet<C: Code>: Hashable, Sendable, Sequence {
+    public var bits: UInt16
+
+    public init(bits: UInt16 = 0) { self.bits = bits }
+    public init(_ codes: [C]) {
+        bits = 0
+        for c in codes { insert(c) }
+    }
+
+    public mutating func insert(_ c: C) { bits |= 1 << UInt16(c.ordinal) }
+    public func contains(_ c: C) -> Bool { bits & (1 << UInt16(c.ordinal)) != 0 }
+    public var isEmpty: Bool { bits == 0 }
+    public func union(_ o: CodeSet<C>) -> CodeSet<C> { CodeSet(bits: bits | o.bits) }
+
+    public func makeIterator() -> IndexingIterator<[C]> {
+        C.allCases.filter { contains($0) }.makeIterator()
+    }
+}
+
+/// A country: an ISO 3166-1 alpha-3 code or one of `XXA`, `XXB`, `XXC`, `XXX`.
+public struct Country: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let index: UInt16
+
+    static let table: [String: UInt16] = Dictionary(
+        uniqueKeysWithValues: countryCodes.enumerated().map { ($1, UInt16($0)) })
+
+    public init?(code: String) {
+        guard let i = Country.table[code] else { return nil }
+        index = i
+    }
+
+    /// ASCII case-insensitive.
+    public static func parse<S: Collection>(_ bytes: S) -> Country? where S.Element == UInt8 {
+        guard bytes.count == 3 else { return nil }
+        let upper = bytes.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        return Country(code: String(decoding: upper, as: UTF8.self))
+    }
+
+    public var code: String { countryCodes[Int(index)] }
+    public var description: String { code }
+    public static func < (a: Country, b: Country) -> Bool { a.index < b.index }
+
+    /// Stateless or refugee: `XXA`, `XXB`, `XXC`.
+    public var isStatelessOrRefugee: Bool { code == "XXA" || code == "XXB" || code == "XXC" }
+    public var isUnknown: Bool { code == "XXX" }
+}

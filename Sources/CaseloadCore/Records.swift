@@ -1,0 +1,166 @@
+/// An IOM case number, `^[A-Z]{3}-[0-9]{4}-[0-9]{6}$`, packed in 64 bits.
+public struct CaseID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let packed: UInt64
+
+    public init?<S: Collection>(bytes s: S) where S.Element == UInt8 {
+        guard s.count == 15 else { return nil }
+        var v: UInt64 = 0
+        var i = 0
+        for c in s {
+            switch i {
+            case 0, 1, 2:
+                guard c >= 0x41, c <= 0x5A else { return nil }
+                v = v * 26 + UInt64(c - 0x41)
+            case 3, 8:
+                guard c == 0x2D else { return nil }
+            default:
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                v = v * 10 + UInt64(c - 0x30)
+            }
+            i += 1
+        }
+        packed = v
+    }
+
+    public init?(_ s: String) { self.init(bytes: s.utf8) }
+
+    public var description: String {
+        var v = packed
+        var digits = [UInt8](repeating: 0, count: 10)
+        for i in stride(from: 9, through: 0, by: -1) { digits[i] = UInt8(v % 10) + 0x30; v /= 10 }
+        var letters = [UInt8](repeating: 0, count: 3)
+        for i in stride(from: 2, through: 0, by: -1) { letters[i] = UInt8(v % 26) + 0x41; v /= 26 }
+        return String(decoding: letters + [0x2D] + digits[0..<4] + [0x2D] + digits[4...], as: UTF8.self)
+    }
+
+    public static func < (a: CaseID, b: CaseID) -> Bool { a.packed < b.packed }
+}
+
+/// A UNHCR registration number, `^[0-9]{3}-[0-9]{2}[A-Z][0-9]{5}$`.
+public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init?<S: Collection>(bytes s: S) where S.Element == UInt8 {
+        guard s.count == 12 else { return nil }
+        var i = 0
+        for c in s {
+            let ok: Bool
+            switch i {
+            case 3: ok = c == 0x2D
+            case 6: ok = c >= 0x41 && c <= 0x5A
+            default: ok = c >= 0x30 && c <= 0x39
+            }
+            guard ok else { return nil }
+            i += 1
+        }
+        description = String(decoding: Array(s), as: UTF8.self)
+    }
+
+    public static func < (a: UNHCRID, b: UNHCRID) -> Bool { a.description < b.description }
+}
+
+/// An accepted record of a `detention` submission. Names are never kept.
+public struct DetentionRecord: Sendable, Hashable {
+    public var caseID: CaseID
+    public var unhcrID: UNHCRID?
+    public var sex: Sex
+    public var birth: PartialDate
+    public var nationality: Country
+    public var arrival: Day
+    public var interception: Interception?
+    public var status: Status
+    public var statusDate: Day?
+    public var unaccompaniedMinor: Bool
+    public var vulnerabilities: CodeSet<Vulnerability>
+    public var services: CodeSet<Service>
+
+    public init(caseID: CaseID, unhcrID: UNHCRID?, sex: Sex, birth: PartialDate, nationality: Country,
+                arrival: Day, interception: Interception?, status: Status, statusDate: Day?,
+                unaccompaniedMinor: Bool, vulnerabilities: CodeSet<Vulnerability>, services: CodeSet<Service>) {
+        self.caseID = caseID; self.unhcrID = unhcrID; self.sex = sex; self.birth = birth
+        self.nationality = nationality; self.arrival = arrival; self.interception = interception
+        self.status = status; self.statusDate = statusDate; self.unaccompaniedMinor = unaccompaniedMinor
+        self.vulnerabilities = vulnerabilities; self.services = services
+    }
+}
+
+/// An accepted record of a `shelter` submission. Names are never kept.
+public struct ShelterRecord: Sendable, Hashable {
+    public var caseID: CaseID
+    public var sex: Sex
+    public var birth: PartialDate
+    public var nationality: Country
+    public var identification: Day
+    public var admission: Day
+    public var discharge: Day?
+    public var exploitation: CodeSet<Exploitation>
+    public var sector: Sector?
+    public var exploitationCountry: Country
+    public var referral: Referral?
+    public var assistance: CodeSet<Assistance>
+    public var consentToShare: Bool
+
+    public init(caseID: CaseID, sex: Sex, birth: PartialDate, nationality: Country, identification: Day,
+                admission: Day, discharge: Day?, exploitation: CodeSet<Exploitation>, sector: Sector?,
+                exploitationCountry: Country, referral: Referral?, assistance: CodeSet<Assistance>,
+                consentToShare: Bool) {
+        self.caseID = caseID; self.sex = sex; self.birth = birth; self.nationality = nationality
+        self.identification = identification; self.admission = admission; self.discharge = discharge
+        self.exploitation = exploitation; self.sector = sector; self.exploitationCountry = exploitationCountry
+        self.referral = referral; self.assistance = assistance; self.consentToShare = consentToShare
+    }
+}
+
+/// One accepted record of either kind.
+public enum Record: Sendable, Hashable {
+    case detention(DetentionRecord)
+    case shelter(ShelterRecord)
+
+    public var caseID: CaseID {
+        switch self {
+        case .detention(let r): return r.caseID
+        case .shelter(let r): return r.caseID
+        }
+    }
+    public var sex: Sex {
+        switch self {
+        case .detention(let r): return r.sex
+        case .shelter(let r): return r.sex
+        }
+    }
+    public var birth: PartialDate {
+        switch self {
+        case .detention(let r): return r.birth
+        case .shelter(let r): return r.birth
+        }
+    }
+    public var nationality: Country {
+        switch self {
+        case .detention(let r): return r.nationality
+        case .shelter(let r): return r.nationality
+        }
+    }
+}
+
+/// The values of one record as read, before validation: trimmed, empty meaning missing.
+/// Indexed by `Field.ordinal`. CSV gives every value as a cell (lists split later); XML gives
+/// lists as their `code` items.
+public struct RawRecord: Sendable {
+    public enum Value: Sendable, Equatable {
+        case text([UInt8])
+        case items([[UInt8]])
+    }
+
+    public var line: Int
+    public var values: [Value?]
+
+    public init(line: Int) {
+        self.line = line
+        values = Array(repeating: nil, count: Field.allCases.count)
+    }
+
+    public subscript(_ f: Field) -> Value? {
+        get { values[f.ordinal] }
+        set { values[f.ordinal] = newValue }
+    }
+}
