@@ -20,8 +20,7 @@ let package = Package(
         .target(name: "CaseloadCore"),
         .target(
             name: "Ingest",
-            dependencies: ["CaseloadCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
-            resources: [.copy("Schemas")]
+            dependencies: ["CaseloadCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "Validate", dependencies: ["CaseloadCore"]),
         .target(name: "Emit", dependencies: ["CaseloadCore"]),

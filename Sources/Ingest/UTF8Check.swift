@@ -1,0 +1,54 @@
+/// Checks a whole file for valid UTF-8 and NUL bytes before any parsing.
+public enum UTF8Check {
+    /// The byte offset of the first NUL byte or ill-formed UTF-8 sequence, if any.
+    public static func firstBadByte(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = b.count
+        var i = 0
+        while i < n {
+            // Fast path: eight ASCII bytes without NUL at a time.
+            if i + 8 <= n {
+                let w = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                let hasHigh = w & 0x8080_8080_8080_8080
+                let hasZero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+                if hasHigh == 0 && hasZero == 0 { i += 8; continue }
+            }
+            let c = b[i]
+            if c == 0 { return i }
+            if c < 0x80 { i += 1; continue }
+            let len: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch c {
+            case 0xC2...0xDF: len = 2
+            case 0xE0: len = 3; lo = 0xA0
+            case 0xE1...0xEC, 0xEE, 0xEF: len = 3
+            case 0xED: len = 3; hi = 0x9F
+            case 0xF0: len = 4; lo = 0x90
+            case 0xF1...0xF3: len = 4
+            case 0xF4: len = 4; hi = 0x8F
+            default: return i
+            }
+            guard i + len <= n else { return i }
+            let c1 = b[i + 1]
+            guard c1 >= lo, c1 <= hi else { return i }
+            for k in 2..<len where b[i + k] < 0x80 || b[i + k] > 0xBF { return i }
+            i += len
+        }
+        return nil
+    }
+
+    /// The 1-based physical line of a byte offset (`\n`, `\r\n` and `\r` end a line).
+    public static func line(of offset: Int, in b: UnsafeBufferPointer<UInt8>) -> Int {
+        var line = 1
+        var i = 0
+        while i < offset {
+            let c = b[i]
+            if c == 0x0A {
+                line += 1
+            } else if c == 0x0D && !(i + 1 < b.count && b[i + 1] == 0x0A) {
+                line += 1
+            }
+            i += 1
+        }
+        return line
+    }
+}

@@ -1,0 +1,338 @@
+import CLibXML2
+import CaseloadCore
+
+/// Streams one XML submission through libxml2's SAX2 push parser with the kind's XSD plugged in,
+/// never building a tree. Safety (design.md, "libxml2, safely"): only `XML_PARSE_NONET` and
+/// `XML_PARSE_IGNORE_ENC`, never `NOENT`/`DTDLOAD`/`DTDVALID`/`HUGE`; the parse stops at the first
+/// document type declaration (the SAX `internalSubset` callback fires before any declaration of
+/// the internal subset is read); a deny-all external entity loader is installed once; the bytes
+/// are handed over from memory, so compressed input is never inflated.
+public enum XMLSubmissionReader {
+    public struct Envelope: Sendable, Equatable {
+        public var kind: String?
+        public var facility: String?
+        public var period: String?
+        public var revision: String?
+    }
+
+    public struct Outcome: Sendable {
+        public var findings: [Finding] = []
+        public var rejected = false
+        public var envelope = Envelope()
+    }
+
+    /// Reads the bytes of a file named as `kind`. Records go to `onRow` in document order; they
+    /// must be discarded when the outcome is `rejected`.
+    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, name: FileName,
+                            onRow: (RowEvent) -> Void) -> Outcome {
+        let kind = name.kind
+        var out = Outcome()
+        if bytes.isEmpty {
+            out.findings.append(Finding(.EMPTY_FILE, message: "the file has no bytes"))
+            out.rejected = true
+            return out
+        }
+        if let bad = UTF8Check.firstBadByte(bytes) {
+            out.findings.append(CSVSubmissionReader.encodingFinding(bytes, at: bad))
+            out.rejected = true
+            return out
+        }
+        LibXML.initialize()
+        let state = withoutActuallyEscaping(onRow) { onRow in
+            let state = SAXState(kind: kind, onRow: onRow)
+            withExtendedLifetime(state) {
+                parse(bytes, state: state, schema: LibXML.schema(for: kind))
+            }
+            return state
+        }
+        out.envelope = state.envelope
+        if state.doctype {
+            out.findings.append(Finding(.XML_DOCTYPE, line: state.doctypeLine,
+                                        message: "the document has a document type declaration; DTDs and entities are never allowed"))
+        } else if let e = state.malformed {
+            out.findings.append(Finding(.XML_MALFORMED, line: e.line, message: e.message))
+        } else if let e = state.schemaError {
+            out.findings.append(Finding(.XML_SCHEMA, line: e.line, message: e.message))
+        } else if let f = state.envelope.mismatch(with: name) {
+            out.findings.append(f)
+        }
+        out.rejected = !out.findings.isEmpty
+        return out
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, state: SAXState, schema: xmlSchemaPtr?) {
+        var sax = xmlSAXHandler()
+        sax.initialized = UInt32(XML_SAX2_MAGIC)
+        sax.startElementNs = saxStartElement
+        sax.endElementNs = saxEndElement
+        sax.characters = saxCharacters
+        sax.cdataBlock = saxCharacters
+        sax.internalSubset = saxInternalSubset
+        sax.serror = saxStructuredError
+
+        let me = Unmanaged.passUnretained(state).toOpaque()
+        var saxPtr: UnsafeMutablePointer<xmlSAXHandler>? = withUnsafeMutablePointer(to: &sax) { $0 }
+        var userData: UnsafeMutableRawPointer? = me
+        let vctxt = xmlSchemaNewValidCtxt(schema)
+        defer { xmlSchemaFreeValidCtxt(vctxt) }
+        xmlSchemaSetValidStructuredErrors(vctxt, saxSchemaError, me)
+        withUnsafeMutablePointer(to: &sax) { saxP in
+            saxPtr = saxP
+            let plug = xmlSchemaSAXPlug(vctxt, &saxPtr, &userData)
+            defer { if plug != nil { xmlSchemaSAXUnplug(plug) } }
+            guard let ctxt = xmlCreatePushParserCtxt(saxPtr, userData, nil, 0, nil) else { return }
+            defer { xmlFreeParserCtxt(ctxt) }
+            state.ctxt = ctxt
+            // Parser errors that libxml2 sends to the thread's generic handler land here too.
+            xmlSetStructuredErrorFunc(me, saxStructuredError)
+            defer { xmlSetStructuredErrorFunc(nil, nil) }
+            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
+            xmlCtxtUseOptions(ctxt, options)
+            _ = xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8)
+            let chunk = 1 << 18
+            var offset = 0
+            let base = bytes.baseAddress!
+            while offset < bytes.count && !state.stopped {
+                let n = min(chunk, bytes.count - offset)
+                let last: Int32 = offset + n >= bytes.count ? 1 : 0
+                let rc = base.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: n) {
+                    xmlParseChunk(ctxt, $0, Int32(n), last)
+                }
+                offset += n
+                if rc != 0 && state.malformed == nil && !state.doctype {
+                    state.malformed = (Int(xmlSAX2GetLineNumber(ctxt)), "the parser stopped (error \(rc))")
+                }
+                if rc != 0 || ctxt.pointee.disableSAX != 0 { break }
+            }
+            if ctxt.pointee.wellFormed == 0 && state.malformed == nil && !state.doctype {
+                state.malformed = (Int(xmlSAX2GetLineNumber(ctxt)), "the document is not well-formed")
+            }
+        }
+    }
+}
+
+extension XMLSubmissionReader.Envelope {
+    /// `ENVELOPE_MISMATCH` when an attribute of the root element disagrees with the file name
+    /// (the schema has already checked their forms). The revision compares as a number.
+    func mismatch(with name: FileName) -> Finding? {
+        func issue(_ attr: String, _ found: String?, _ expected: String) -> Finding {
+            Finding(.ENVELOPE_MISMATCH, line: nil,
+                    message: "the root element says \(attr)=\(WrittenBack.quoted(found ?? "")) but the file name says '\(expected)'")
+        }
+        if kind != name.kind.rawValue { return issue("kind", kind, name.kind.rawValue) }
+        if facility != name.facility { return issue("facility", facility, name.facility) }
+        if period != name.period.description { return issue("period", period, name.period.description) }
+        let rev: Int
+        if let r = revision {
+            var digits = Substring(r.trimmingXMLSpace)
+            if digits.first == "+" { digits = digits.dropFirst() }
+            digits = digits.drop { $0 == "0" }
+            rev = digits.count > 9 ? Int.max : Int(digits) ?? 0
+        } else {
+            rev = 1
+        }
+        if rev != name.revision { return issue("revision", revision ?? "1", String(name.revision)) }
+        return nil
+    }
+}
+
+extension String {
+    var trimmingXMLSpace: String {
+        String(decoding: trimXML(Array(utf8)), as: UTF8.self)
+    }
+}
+
+/// Parse state shared with the C callbacks through `Unmanaged`.
+final class SAXState {
+    let kind: SubmissionKind
+    let onRow: (RowEvent) -> Void
+    var ctxt: xmlParserCtxtPtr?
+    var depth = 0
+    var envelope = XMLSubmissionReader.Envelope()
+    var doctype = false
+    var doctypeLine: Int?
+    var stopped = false
+    var malformed: (line: Int, message: String)?
+    var schemaError: (line: Int, message: String)?
+    var record: RawRecord?
+    var field: Field?
+    var text: [UInt8] = []
+    var items: [[UInt8]] = []
+    var fieldsByName: [String: Field] = [:]
+    static let textCap = 1 << 16
+
+    init(kind: SubmissionKind, onRow: @escaping (RowEvent) -> Void) {
+        self.kind = kind
+        self.onRow = onRow
+        for f in kind.fields { fieldsByName[f.xmlName] = f }
+    }
+
+    /// The line of the start tag that was just read: libxml2's current line less the line
+    /// breaks between the tag's `<` and the parser's position.
+    func startTagLine() -> Int {
+        guard let ctxt, let input = ctxt.pointee.input else { return 0 }
+        var line = Int(input.pointee.line)
+        if var p = input.pointee.cur, let base = input.pointee.base {
+            while p > base && p.pointee != 0x3C {
+                if p.pointee == 0x0A { line -= 1 }
+                p -= 1
+            }
+        }
+        return line
+    }
+
+    var failed: Bool { doctype || malformed != nil || schemaError != nil }
+}
+
+@inline(__always)
+private func state(_ ctx: UnsafeMutableRawPointer?) -> SAXState {
+    Unmanaged<SAXState>.fromOpaque(ctx!).takeUnretainedValue()
+}
+
+private func cString(_ p: UnsafePointer<xmlChar>?) -> String? {
+    guard let p else { return nil }
+    return String(cString: p)
+}
+
+/// XML white space: space, tab, CR, LF.
+@inline(__always)
+func trimXML(_ b: [UInt8]) -> [UInt8] {
+    var s = 0, e = b.count
+    func ws(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+    while s < e && ws(b[s]) { s += 1 }
+    while e > s && ws(b[e - 1]) { e -= 1 }
+    return s == 0 && e == b.count ? b : Array(b[s..<e])
+}
+
+private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, _, _, _, nbAttributes, _, attributes in
+    let st = state(ctx)
+    st.depth += 1
+    switch st.depth {
+    case 1:
+        guard let attributes else { return }
+        for i in 0..<Int(nbAttributes) {
+            let base = i * 5
+            guard attributes[base + 2] == nil, let name = cString(attributes[base]),
+                  let vb = attributes[base + 3], let ve = attributes[base + 4] else { continue }
+            let value = String(decoding: UnsafeBufferPointer(start: vb, count: ve - vb), as: UTF8.self)
+            switch name {
+            case "kind": st.envelope.kind = value
+            case "facility": st.envelope.facility = value
+            case "period": st.envelope.period = value
+            case "revision": st.envelope.revision = value
+            default: break
+            }
+        }
+    case 2:
+        if !st.failed { st.record = RawRecord(line: st.startTagLine()) }
+    case 3:
+        st.field = cString(localname).flatMap { st.fieldsByName[$0] }
+        st.text.removeAll(keepingCapacity: true)
+        st.items.removeAll()
+    case 4:
+        st.text.removeAll(keepingCapacity: true)
+    default:
+        break
+    }
+}
+
+private let saxEndElement: endElementNsSAX2Func = { ctx, _, _, _ in
+    let st = state(ctx)
+    defer { st.depth -= 1 }
+    switch st.depth {
+    case 2:
+        if let r = st.record, !st.failed { st.onRow(.record(r)) }
+        st.record = nil
+    case 3:
+        guard let f = st.field, st.record != nil else { return }
+        if f.isList {
+            if !st.items.isEmpty { st.record![f] = .items(st.items) }
+        } else {
+            let t = trimXML(st.text)
+            if !t.isEmpty { st.record![f] = .text(t) }
+        }
+        st.field = nil
+    case 4:
+        let t = trimXML(st.text)
+        if !t.isEmpty { st.items.append(t) }
+        st.text.removeAll(keepingCapacity: true)
+    default:
+        break
+    }
+}
+
+private let saxCharacters: charactersSAXFunc = { ctx, ch, len in
+    let st = state(ctx)
+    guard st.depth >= 3, st.record != nil, let ch, st.text.count < SAXState.textCap else { return }
+    st.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: min(Int(len), SAXState.textCap - st.text.count)))
+}
+
+private let saxInternalSubset: internalSubsetSAXFunc = { ctx, _, _, _ in
+    let st = state(ctx)
+    st.doctype = true
+    st.doctypeLine = st.ctxt.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) }
+    st.stopped = true
+    if let c = st.ctxt { xmlStopParser(c) }
+}
+
+private func errorMessage(_ e: xmlErrorPtr) -> String {
+    var m = e.pointee.message.map { String(cString: $0) } ?? "error \(e.pointee.code)"
+    while let last = m.last, last == "\n" || last == " " { m.removeLast() }
+    if e.pointee.int2 > 0 { m = "column \(e.pointee.int2): " + m }
+    return m
+}
+
+private let saxStructuredError: xmlStructuredErrorFunc = { ctx, err in
+    guard let ctx, let err else { return }
+    let st = state(ctx)
+    guard err.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+    if err.pointee.domain == Int32(XML_FROM_SCHEMASV.rawValue) {
+        if st.schemaError == nil { st.schemaError = (Int(err.pointee.line), errorMessage(err)) }
+        return
+    }
+    if st.doctype { return }
+    if st.malformed == nil { st.malformed = (Int(err.pointee.line), errorMessage(err)) }
+}
+
+private let saxSchemaError: xmlStructuredErrorFunc = { ctx, err in
+    guard let ctx, let err else { return }
+    let st = state(ctx)
+    guard err.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+    if st.schemaError == nil { st.schemaError = (Int(err.pointee.line), errorMessage(err)) }
+}
+
+/// One-time libxml2 set-up, before any parallel work, and the compiled schemas.
+public enum LibXML {
+    nonisolated(unsafe) private static var schemas: [SubmissionKind: xmlSchemaPtr] = [:]
+    private static let once: Void = {
+        xmlInitParser()
+        xmlSchemaInitTypes()
+        xmlSetExternalEntityLoader(denyAllLoader)
+        for kind in SubmissionKind.allCases {
+            let text = Array(SubmissionSchema.xsd(for: kind).utf8)
+            let pctxt = text.withUnsafeBufferPointer {
+                $0.baseAddress!.withMemoryRebound(to: CChar.self, capacity: $0.count) {
+                    xmlSchemaNewMemParserCtxt($0, Int32(text.count))
+                }
+            }
+            if let s = xmlSchemaParse(pctxt) { schemas[kind] = s }
+            xmlSchemaFreeParserCtxt(pctxt)
+        }
+        precondition(schemas.count == 2, "the built-in XSDs do not compile")
+    }()
+
+    /// Counts every attempt to load an external resource (tests assert it stays 0).
+    nonisolated(unsafe) public private(set) static var externalLoadAttempts = 0
+
+    public static func initialize() { _ = once }
+
+    static func schema(for kind: SubmissionKind) -> xmlSchemaPtr? {
+        initialize()
+        return schemas[kind]
+    }
+
+    private static let denyAllLoader: xmlExternalEntityLoader = { _, _, _ in
+        LibXML.externalLoadAttempts += 1
+        return nil
+    }
+}
