@@ -17,23 +17,25 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .target(name: "CSystem"),
         .target(name: "CaseloadCore"),
         .target(
             name: "Ingest",
             dependencies: ["CaseloadCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "Validate", dependencies: ["CaseloadCore"]),
-        .target(name: "Emit", dependencies: ["CaseloadCore"]),
+        .target(name: "Emit", dependencies: ["CaseloadCore", "CSystem"]),
         .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Emit"]),
+        .target(name: "Synth", dependencies: ["CaseloadCore"]),
         .executableTarget(
             name: "caseload",
-            dependencies: ["Caseload", "CaseloadCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Caseload", "CaseloadCore", "Synth", "Emit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "CaseloadCoreTests", dependencies: ["CaseloadCore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseloadCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ValidateTests", dependencies: ["Validate", "CaseloadCore"]),
         .testTarget(name: "EmitTests", dependencies: ["Emit", "CaseloadCore"]),
-        .testTarget(name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Emit"]),
+        .testTarget(name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Emit", "Synth"]),
     ],
     swiftLanguageModes: [.v6]
 )

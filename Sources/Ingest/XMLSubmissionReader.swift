@@ -38,23 +38,20 @@ public enum XMLSubmissionReader {
             return out
         }
         LibXML.initialize()
-        let state = withoutActuallyEscaping(onRow) { onRow in
+        withoutActuallyEscaping(onRow) { onRow in
             let state = SAXState(kind: kind, onRow: onRow)
-            withExtendedLifetime(state) {
-                parse(bytes, state: state, schema: LibXML.schema(for: kind))
+            parse(bytes, state: state, schema: LibXML.schema(for: kind))
+            out.envelope = state.envelope
+            if state.doctype {
+                out.findings.append(Finding(.XML_DOCTYPE, line: state.doctypeLine,
+                                            message: "the document has a document type declaration; DTDs and entities are never allowed"))
+            } else if let e = state.malformed {
+                out.findings.append(Finding(.XML_MALFORMED, line: e.line, message: e.message))
+            } else if let e = state.schemaError {
+                out.findings.append(Finding(.XML_SCHEMA, line: e.line, message: e.message))
+            } else if let f = state.envelope.mismatch(with: name) {
+                out.findings.append(f)
             }
-            return state
-        }
-        out.envelope = state.envelope
-        if state.doctype {
-            out.findings.append(Finding(.XML_DOCTYPE, line: state.doctypeLine,
-                                        message: "the document has a document type declaration; DTDs and entities are never allowed"))
-        } else if let e = state.malformed {
-            out.findings.append(Finding(.XML_MALFORMED, line: e.line, message: e.message))
-        } else if let e = state.schemaError {
-            out.findings.append(Finding(.XML_SCHEMA, line: e.line, message: e.message))
-        } else if let f = state.envelope.mismatch(with: name) {
-            out.findings.append(f)
         }
         out.rejected = !out.findings.isEmpty
         return out
@@ -287,7 +284,7 @@ private let saxStructuredError: xmlStructuredErrorFunc = { ctx, err in
     let st = state(ctx)
     guard err.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
     if err.pointee.domain == Int32(XML_FROM_SCHEMASV.rawValue) {
-        if st.schemaError == nil { st.schemaError = (Int(err.pointee.line), errorMessage(err)) }
+        saxSchemaError(ctx, err)
         return
     }
     if st.doctype { return }
@@ -297,8 +294,12 @@ private let saxStructuredError: xmlStructuredErrorFunc = { ctx, err in
 private let saxSchemaError: xmlStructuredErrorFunc = { ctx, err in
     guard let ctx, let err else { return }
     let st = state(ctx)
-    guard err.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-    if st.schemaError == nil { st.schemaError = (Int(err.pointee.line), errorMessage(err)) }
+    guard err.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, st.schemaError == nil else { return }
+    // In streaming mode the validator knows no node, so its errors carry no line: take the
+    // parser's (the end of the tag being validated), which libxml2 counts in full (no 65535 cap).
+    var line = Int(err.pointee.line)
+    if line == 0, let c = st.ctxt, let input = c.pointee.input { line = Int(input.pointee.line) }
+    st.schemaError = (line, errorMessage(err))
 }
 
 /// One-time libxml2 set-up, before any parallel work, and the compiled schemas.

@@ -1,4 +1,4 @@
-import CaseloadCore
+
 
 /// A submission's file name: `<kind>_<facility_code>_<YYYY-MM>[_r<N>].<csv|xml>`.
 public struct FileName: Sendable, Hashable {

@@ -1,0 +1,10 @@
+#ifndef CASELOAD_CSYSTEM_H
+#define CASELOAD_CSYSTEM_H
+/* System calls that Swift's Glibc module does not expose. */
+
+/* Atomically exchanges two paths (renameat2 with RENAME_EXCHANGE). Returns 0, or -1 with errno. */
+int caseload_exchange(const char *a, const char *b);
+
+/* Peak resident set size of this process in KiB (from getrusage). */
+long caseload_peak_rss_kib(void);
+#endif

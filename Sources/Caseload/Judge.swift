@@ -1,0 +1,154 @@
+import CaseloadCore
+import Ingest
+import Validate
+import Dispatch
+
+/// Judging one file from its bytes to its findings and accepted records: the ingest and
+/// validate stages composed, in the order of "How a file is judged".
+public enum FileJudge {
+    /// Steps 1 and 2 (name, registry, readability, size) and, when they pass, the content
+    /// (step 4 and 5). Step 3 needs the other files and is applied afterwards.
+    public static func judge(entry: InputEntry, readPath: String, registry: Registry, options: JudgeOptions) -> JudgedFile {
+        let name = entry.isUTF8 ? FileName(entry.baseName) : nil
+        var f = JudgedFile(path: entry.displayPath, pathBytes: entry.relativePath, name: name)
+        if case .unlistableFolder = entry.kind, entry.isUTF8 {
+            f.findings = [Finding(.UNREADABLE, message: "the folder cannot be listed")]
+            return f
+        }
+        if let bad = FileRules.judgeName(name, registry: registry) {
+            f.findings = [bad]
+            return f
+        }
+        switch entry.kind {
+        case .symlink:
+            f.findings = [Finding(.UNREADABLE, message: "a symbolic link is never followed")]
+            return f
+        case .special(let what):
+            f.findings = [Finding(.UNREADABLE, message: "\(what) is never opened")]
+            return f
+        case .unlistableFolder:
+            f.findings = [Finding(.UNREADABLE, message: "the folder cannot be listed")]
+            return f
+        case .file:
+            break
+        }
+        switch FileReader.read(path: readPath, limits: options.limits) {
+        case .unreadable(let why):
+            f.findings = [Finding(.UNREADABLE, message: "the file cannot be read: \(why)")]
+        case .tooLarge(let size):
+            f.size = size
+            f.findings = [Finding(.TOO_LARGE, message: "the file has \(size) bytes, over the limit of \(options.limits.maxFileBytes)")]
+        case .bytes(let bytes):
+            f.size = bytes.count
+            bytes.withUnsafeBufferPointer { buf in
+                f.sha256 = Digest.sha256(buf)
+                judgeContent(buf, into: &f, options: options)
+            }
+        }
+        return f
+    }
+
+    /// Steps 4 and 5 on the bytes of a file whose name passed.
+    public static func judgeContent(_ bytes: UnsafeBufferPointer<UInt8>, into f: inout JudgedFile, options: JudgeOptions) {
+        guard let name = f.name else { return }
+        var validator = RecordValidator(kind: name.kind, period: name.period)
+        var recordFindings: [Finding] = []
+        var records: [LocatedRecord] = []
+        var accepted = 0, rejected = 0
+        let onRow: (RowEvent) -> Void = { event in
+            let j = validator.judge(event)
+            recordFindings += j.findings
+            if let r = j.record {
+                records.append(LocatedRecord(record: r, line: event.line))
+                accepted += 1
+            } else if j.isRecord {
+                rejected += 1
+            }
+        }
+        let fileFindings: [Finding]
+        let fileRejected: Bool
+        switch name.format {
+        case .csv:
+            let o = CSVSubmissionReader.read(bytes, kind: name.kind, limits: options.limits, onRow: onRow)
+            (fileFindings, fileRejected) = (o.findings, o.rejected)
+        case .xml:
+            let o = XMLSubmissionReader.read(bytes, name: name, onRow: onRow)
+            (fileFindings, fileRejected) = (o.findings, o.rejected)
+        }
+        if fileRejected {
+            // A file rejected by a file rule gets no record issues.
+            f.findings = fileFindings
+            f.outcome = .rejected
+            return
+        }
+        f.findings = fileFindings + recordFindings
+        f.acceptedRecords = accepted
+        f.rejectedRecords = rejected
+        if let tooMany = FileRules.tooManyRejects(accepted: accepted, rejected: rejected, maxRejectRate: options.maxRejectRate) {
+            f.findings.append(tooMany)
+            f.outcome = .rejected
+            return
+        }
+        if accepted + rejected == 0 {
+            f.findings.append(Finding(.NO_RECORDS, message: "the file is valid but holds no record"))
+        }
+        f.records = records
+        f.outcome = .accepted
+    }
+}
+
+extension RowEvent {
+    var line: Int {
+        switch self {
+        case .record(let r): return r.line
+        case .fieldCount(let l, _, _): return l
+        case .blank(let l): return l
+        }
+    }
+}
+
+/// What shapes the judging of files.
+public struct JudgeOptions: Sendable {
+    public var maxRejectRate: Double = 0.2
+    public var limits = Limits()
+    /// Files judged at once; 0 means one per core.
+    public var threads: Int = 0
+
+    public init(maxRejectRate: Double = 0.2, threads: Int = 0) {
+        self.maxRejectRate = maxRejectRate
+        self.threads = threads
+    }
+}
+
+/// Maps in parallel, keeping the order of the input.
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ body: @Sendable (T) -> R) -> [R] {
+    let n = items.count
+    if n == 0 { return [] }
+    let workers = max(1, min(threads, n))
+    if workers == 1 { return items.map(body) }
+    let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: n)
+    results.initialize(repeating: nil)
+    defer { results.deinitialize(); results.deallocate() }
+    nonisolated(unsafe) let out = results
+    let next = Counter()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while true {
+            let i = next.increment()
+            if i >= n { break }
+            out[i] = body(items[i])
+        }
+    }
+    return results.map { $0! }
+}
+
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = DispatchSemaphore(value: 1)
+    func increment() -> Int {
+        lock.wait()
+        defer { lock.signal() }
+        let v = value
+        value += 1
+        return v
+    }
+}

@@ -1,0 +1,62 @@
+import CaseloadCore
+import Ingest
+import Validate
+import Emit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The whole job, top to bottom:
+///
+///     Input/ ──► Ingest ──► Validate ──► (Aggregate) ──► Emit ──► Output/
+///
+/// 1. the registry (a configuration error stops the run before anything is written);
+/// 2. every entry of the input folder, judged alone and in parallel: name, registry,
+///    readability, content, records (`FileJudge`);
+/// 3. the rules between files: duplicates and ambiguous revisions, then the revision choice;
+/// 4. the rules across files (`AcrossFiles`);
+/// 5. the outputs, written beside `Output/` and swapped in whole.
+public enum Pipeline {
+    public struct Judgement: Sendable {
+        public var registry: Registry
+        public var files: [JudgedFile]
+        public var issues: [Issue]
+    }
+
+    /// Stages 1–4.
+    public static func judge(input: String, options: JudgeOptions) throws(ConfigurationError) -> Judgement {
+        var st = stat()
+        guard stat(input, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw ConfigurationError("\(input): the input folder does not exist")
+        }
+        let registry = try RegistryReader.load(inputFolder: input, limits: options.limits)
+        LibXML.initialize()
+        let entries = Discovery.entries(in: input)
+        let threads = options.threads > 0 ? options.threads : Pipeline.cores
+        var files = parallelMap(entries, threads: threads) { entry in
+            FileJudge.judge(entry: entry, readPath: input + "/" + entry.displayPath, registry: registry, options: options)
+        }
+        let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
+        FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)
+        FileRules.chooseRevisions(&files)
+        var issues = files.flatMap { $0.issues() }
+        issues += AcrossFiles.issues(files: files, registry: registry)
+        return Judgement(registry: registry, files: files, issues: issues)
+    }
+
+    /// `caseload validate`: the given files judged against the registry of `input`, alone and
+    /// against each other (duplicates, ambiguous revisions); nothing written.
+    public static func validate(paths: [String], input: String, options: JudgeOptions) throws(ConfigurationError) -> [JudgedFile] {
+        let registry = try RegistryReader.load(inputFolder: input, limits: options.limits)
+        LibXML.initialize()
+        let entries = paths.map { InputEntry(path: $0) }
+        var files = parallelMap(Array(zip(entries, paths)), threads: options.threads > 0 ? options.threads : cores) { pair in
+            FileJudge.judge(entry: pair.0, readPath: pair.1, registry: registry, options: options)
+        }
+        let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
+        FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)
+        return files
+    }
+
+    static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

@@ -1,0 +1,171 @@
+import CaseloadCore
+import CSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why the outputs could not be put in place (exit 4).
+public struct OutputError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// The output folder, replaced atomically: a run writes its result into a staging folder beside
+/// it and swaps the two with one `renameat2(RENAME_EXCHANGE)` only when everything is written, so a
+/// reader sees the previous complete result or the new one, never a mixture, even if the run is
+/// killed or the disk fills up. A lock beside it lets one run at a time work.
+public final class OutputFolder {
+    public let path: String
+    let parent: String
+    let base: String
+    private var lockFD: Int32 = -1
+
+    public init(path: String) {
+        var p = path
+        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+        self.path = p
+        if let slash = p.lastIndex(of: "/") {
+            parent = slash == p.startIndex ? "/" : String(p[..<slash])
+            base = String(p[p.index(after: slash)...])
+        } else {
+            parent = "."
+            base = p
+        }
+    }
+
+    var lockPath: String { parent + "/." + base + ".lock" }
+    var stagingPrefix: String { "." + base + ".staging-" }
+
+    /// Takes the lock; false when another run holds it.
+    public func lock() throws(OutputError) -> Bool {
+        try makeDirectories(parent)
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError("cannot create the lock \(lockPath): \(errnoText())") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            return false
+        }
+        lockFD = fd
+        return true
+    }
+
+    deinit { if lockFD >= 0 { close(lockFD) } }
+
+    /// Writes every file (paths relative to the output folder) into a fresh staging folder and
+    /// swaps it in. Leftovers of killed runs are removed first (the lock is held).
+    public func replace(with files: [(path: String, bytes: [UInt8])]) throws(OutputError) {
+        try makeDirectories(parent)
+        removeStaleStaging()
+        let staging = parent + "/" + stagingPrefix + String(getpid())
+        removeTree(staging)
+        guard mkdir(staging, 0o755) == 0 else { throw OutputError("cannot create \(staging): \(errnoText())") }
+        do {
+            for f in files {
+                let full = staging + "/" + f.path
+                if let slash = full.lastIndex(of: "/") { try makeDirectories(String(full[..<slash])) }
+                try write(f.bytes, to: full)
+            }
+            try syncDirectory(staging)
+        } catch {
+            removeTree(staging)
+            throw error
+        }
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                removeTree(staging)
+                throw OutputError("\(path) exists and is not a folder")
+            }
+            guard caseload_exchange(staging, path) == 0 else {
+                let why = errnoText()
+                removeTree(staging)
+                throw OutputError("cannot put the new result in place at \(path): \(why)")
+            }
+            removeTree(staging)  // now holds the previous result
+        } else {
+            guard rename(staging, path) == 0 else {
+                let why = errnoText()
+                removeTree(staging)
+                throw OutputError("cannot put the new result in place at \(path): \(why)")
+            }
+        }
+        try? syncDirectory(parent)
+    }
+
+    private func removeStaleStaging() {
+        guard let d = opendir(parent) else { return }
+        var stale: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix(stagingPrefix) { stale.append(parent + "/" + name) }
+        }
+        closedir(d)
+        for s in stale { removeTree(s) }
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws(OutputError) {
+        try writeFile(bytes, to: path)
+    }
+
+    private func syncDirectory(_ path: String) throws(OutputError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        _ = fsync(fd)
+    }
+}
+
+/// Writes a whole file and flushes it to disk.
+public func writeFile(_ bytes: [UInt8], to path: String) throws(OutputError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError("cannot create \(path): \(errnoText())") }
+        defer { close(fd) }
+        var done = 0
+        let ok = bytes.withUnsafeBytes { raw -> Bool in
+            while done < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                done += n
+            }
+            return true
+        }
+        guard ok else { throw OutputError("cannot write \(path): \(errnoText())") }
+        guard fsync(fd) == 0 else { throw OutputError("cannot write \(path): \(errnoText())") }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// `mkdir -p`.
+public func makeDirectories(_ path: String) throws(OutputError) {
+    var st = stat()
+    if stat(path, &st) == 0 {
+        if (st.st_mode & S_IFMT) == S_IFDIR { return }
+        throw OutputError("\(path) is not a folder")
+    }
+    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+        try makeDirectories(String(path[..<slash]))
+    }
+    if mkdir(path, 0o755) != 0 && errno != EEXIST {
+        throw OutputError("cannot create \(path): \(errnoText())")
+    }
+}
+
+/// `rm -rf`, never following links.
+public func removeTree(_ path: String) {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+        if let d = opendir(path) {
+            var names: [String] = []
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(d)
+            for n in names { removeTree(path + "/" + n) }
+        }
+        rmdir(path)
+    } else {
+        unlink(path)
+    }
+}

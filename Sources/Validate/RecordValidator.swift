@@ -1,0 +1,293 @@
+import CaseloadCore
+
+/// The record rules of validation.md, applied to one file's rows in order. Each field is checked
+/// on its own (REQUIRED → FORMAT/CODE → FUTURE_DATE, the first failing check reported); rules
+/// that compare fields run only when those fields passed on their own.
+public struct RecordValidator {
+    public let kind: SubmissionKind
+    public let period: Period
+    /// Valid case ids of earlier records of this file, with the line that used each first.
+    private var seen: [CaseID: Int] = [:]
+
+    public init(kind: SubmissionKind, period: Period) {
+        self.kind = kind
+        self.period = period
+    }
+
+    /// The judgement of one row.
+    public struct Judgement: Sendable {
+        /// The typed record, when no error was found.
+        public var record: Record?
+        public var findings: [Finding]
+        /// Whether the row counts as a record (blank rows do not).
+        public var isRecord: Bool
+    }
+
+    public mutating func judge(_ event: RowEvent) -> Judgement {
+        switch event {
+        case .blank(let line):
+            return Judgement(record: nil, findings: [Finding(.BLANK_ROW, line: line, message: "the row is empty and is skipped")], isRecord: false)
+        case let .fieldCount(line, found, expected):
+            return Judgement(record: nil, findings: [Finding(.FIELD_COUNT, line: line,
+                message: "the row has \(found) cell\(found == 1 ? "" : "s") but the header has \(expected)")], isRecord: true)
+        case .record(let raw):
+            var c = Checker(raw: raw, period: period)
+            let record: Record?
+            switch kind {
+            case .detention: record = c.detention().map(Record.detention)
+            case .shelter: record = c.shelter().map(Record.shelter)
+            }
+            var findings = c.findings
+            var accepted = record
+            if let id = c.caseID {
+                if let first = seen[id] {
+                    findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText,
+                                            message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
+                    accepted = nil
+                } else {
+                    seen[id] = raw.line
+                }
+            }
+            findings.sort { ($0.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $0.code) < ($1.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $1.code) }
+            return Judgement(record: accepted, findings: findings, isRecord: true)
+        }
+    }
+}
+
+/// Checks the fields of one raw record.
+struct Checker {
+    let raw: RawRecord
+    let period: Period
+    var findings: [Finding] = []
+    var failed = false
+    /// The case id as written (for every issue of the record), and parsed when valid.
+    var caseIDText: String?
+    var caseID: CaseID?
+
+    init(raw: RawRecord, period: Period) {
+        self.raw = raw
+        self.period = period
+        if case .text(let t)? = raw[.case_id] { caseIDText = String(decoding: t, as: UTF8.self) }
+    }
+
+    mutating func fail(_ code: IssueCode, _ field: Field, _ message: String) {
+        findings.append(Finding(code, line: raw.line, field: field.rawValue, caseID: caseIDText, message: message))
+        if code.severity == .error { failed = true }
+    }
+
+    func text(_ f: Field) -> [UInt8]? {
+        switch raw[f] {
+        case .text(let t)?: return t
+        case .items(let items)?: return Array(items.joined(separator: [0x7C]))
+        case nil: return nil
+        }
+    }
+
+    // MARK: value types
+
+    mutating func required(_ f: Field) -> [UInt8]? {
+        guard let t = text(f) else {
+            fail(.REQUIRED, f, "a value is required")
+            return nil
+        }
+        return t
+    }
+
+    mutating func caseIdentifier() -> CaseID? {
+        guard let t = required(.case_id) else { return nil }
+        guard let id = CaseID(bytes: t) else {
+            fail(.FORMAT, .case_id, "\(WrittenBack.quoted(t)) is not an IOM case number like IDN-2011-004512")
+            return nil
+        }
+        caseID = id
+        return id
+    }
+
+    mutating func unhcrIdentifier() -> (ok: Bool, value: UNHCRID?) {
+        guard let t = text(.unhcr_id) else { return (true, nil) }
+        guard let id = UNHCRID(bytes: t) else {
+            fail(.FORMAT, .unhcr_id, "\(WrittenBack.quoted(t)) is not a UNHCR registration number like 354-12C00123")
+            return (false, nil)
+        }
+        return (true, id)
+    }
+
+    mutating func code<C: Code>(_ f: Field, _ type: C.Type, required: Bool) -> (ok: Bool, value: C?) {
+        guard let t = required ? self.required(f) : text(f) else { return (!required, nil) }
+        guard let c = C.parse(t) else {
+            fail(.CODE, f, "\(WrittenBack.quoted(t)) is not one of \(C.listed)")
+            return (false, nil)
+        }
+        return (true, c)
+    }
+
+    mutating func country(_ f: Field) -> Country? {
+        guard let t = required(f) else { return nil }
+        guard let c = Country.parse(t) else {
+            fail(.CODE, f, "\(WrittenBack.quoted(t)) is not an ISO 3166-1 alpha-3 country code, nor XXA, XXB, XXC or XXX")
+            return nil
+        }
+        return c
+    }
+
+    /// The items of a list: split on `;`, `|` or `,` in CSV, trimmed, empty items dropped.
+    func items(_ f: Field) -> [[UInt8]] {
+        switch raw[f] {
+        case .items(let items)?: return items
+        case .text(let t)?:
+            return t.split(whereSeparator: { $0 == 0x3B || $0 == 0x7C || $0 == 0x2C }).compactMap { item in
+                var s = item.startIndex, e = item.endIndex
+                while s < e && (item[s] == 0x20 || item[s] == 0x09) { s += 1 }
+                while e > s && (item[e - 1] == 0x20 || item[e - 1] == 0x09) { e -= 1 }
+                return s == e ? nil : Array(item[s..<e])
+            }
+        case nil: return []
+        }
+    }
+
+    mutating func list<C: Code>(_ f: Field, _ type: C.Type, required: Bool) -> (ok: Bool, value: CodeSet<C>) {
+        let list = items(f)
+        if list.isEmpty {
+            if required { fail(.REQUIRED, f, "at least one item is required") }
+            return (!required, CodeSet())
+        }
+        var set = CodeSet<C>()
+        for item in list {
+            guard let c = C.parse(item) else {
+                fail(.CODE, f, "\(WrittenBack.quoted(item)) is not one of \(C.listed)")
+                return (false, set)
+            }
+            set.insert(c)
+        }
+        return (true, set)
+    }
+
+    mutating func boolean(_ f: Field) -> (ok: Bool, value: Bool) {
+        guard let t = text(f) else { return (true, false) }
+        let upper = String(decoding: t.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        switch upper {
+        case "Y", "YES", "TRUE", "1": return (true, true)
+        case "N", "NO", "FALSE", "0": return (true, false)
+        default:
+            fail(.FORMAT, f, "\(WrittenBack.quoted(t)) is not a boolean (Y, N, YES, NO, TRUE, FALSE, 1 or 0)")
+            return (false, false)
+        }
+    }
+
+    /// A date; `ok` is false when the field failed (missing and required, bad, or in the future).
+    mutating func date(_ f: Field, required: Bool) -> (ok: Bool, value: Day?) {
+        guard let t = required ? self.required(f) : text(f) else { return (!required, nil) }
+        guard let d = DateParser.day(t) else {
+            fail(.FORMAT, f, "\(WrittenBack.quoted(t)) is not a calendar date (YYYY-MM-DD or DD/MM/YYYY)")
+            return (false, nil)
+        }
+        if d > period.last {
+            fail(.FUTURE_DATE, f, "\(d) is after the end of the period (\(period.last))")
+            return (false, nil)
+        }
+        return (true, d)
+    }
+
+    mutating func birthDate() -> PartialDate? {
+        guard let t = required(.birth_date) else { return nil }
+        guard let d = DateParser.partial(t) else {
+            fail(.FORMAT, .birth_date, "\(WrittenBack.quoted(t)) is not a date (YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY)")
+            return nil
+        }
+        if d.earliest > period.last {
+            fail(.FUTURE_DATE, .birth_date, "\(d) is after the end of the period (\(period.last))")
+            return nil
+        }
+        return d
+    }
+
+    // MARK: rules across fields
+
+    mutating func notBefore(_ f: Field, _ d: Day?, _ other: Field, _ o: Day?, _ what: String) {
+        guard let d, let o, d < o else { return }
+        fail(.DATE_ORDER, f, "\(d) is before \(what) (\(o))")
+    }
+
+    mutating func ageRules(_ birth: PartialDate?, minorFlag: Bool) {
+        guard let birth else { return }
+        let age = birth.age(on: period.last)
+        if age > 110 {
+            fail(.AGE_RANGE, .birth_date, "the age at the end of \(period) would be \(age), over 110")
+        }
+        if minorFlag && age >= 18 {
+            fail(.UASC_AGE, .unaccompanied_minor, "marked as an unaccompanied minor but aged \(age) at the end of \(period); the flag is ignored")
+        }
+    }
+
+    // MARK: kinds
+
+    mutating func detention() -> DetentionRecord? {
+        let id = caseIdentifier()
+        let unhcr = unhcrIdentifier()
+        let sex = code(.sex, Sex.self, required: true)
+        let birth = birthDate()
+        let nationality = country(.nationality)
+        let arrival = date(.arrival_date, required: true)
+        let interception = code(.interception, Interception.self, required: false)
+        let status = code(.status, Status.self, required: true)
+        var statusDate = date(.status_date, required: false)
+        if let s = status.value, s.isExit, statusDate.ok, statusDate.value == nil {
+            fail(.REQUIRED, .status_date, "status \(s.rawValue) is an exit status and needs a status_date")
+            statusDate.ok = false
+        }
+        let uam = boolean(.unaccompanied_minor)
+        let vulnerabilities = list(.vulnerabilities, Vulnerability.self, required: false)
+        let services = list(.services, Service.self, required: false)
+
+        notBefore(.arrival_date, arrival.value, .birth_date, birth?.earliest, "the birth date")
+        if let s = status.value, s.isExit, let sd = statusDate.value {
+            notBefore(.status_date, sd, .arrival_date, arrival.value, "the arrival_date")
+            if sd < period.first {
+                fail(.OUT_OF_PERIOD, .status_date, "\(sd) is before the period \(period) began: the person had left before it")
+            }
+        }
+        ageRules(birth, minorFlag: uam.value && uam.ok)
+
+        guard !failed, let id, let s = sex.value, let birth, let nationality, let a = arrival.value,
+              let st = status.value, unhcr.ok, interception.ok, vulnerabilities.ok, services.ok, uam.ok
+        else { return nil }
+        return DetentionRecord(caseID: id, unhcrID: unhcr.value, sex: s, birth: birth, nationality: nationality,
+                               arrival: a, interception: interception.value, status: st, statusDate: statusDate.value,
+                               unaccompaniedMinor: uam.value, vulnerabilities: vulnerabilities.value, services: services.value)
+    }
+
+    mutating func shelter() -> ShelterRecord? {
+        let id = caseIdentifier()
+        let sex = code(.sex, Sex.self, required: true)
+        let birth = birthDate()
+        let nationality = country(.nationality)
+        let identification = date(.identification_date, required: true)
+        let admission = date(.admission_date, required: true)
+        let discharge = date(.discharge_date, required: false)
+        let exploitation = list(.exploitation, Exploitation.self, required: true)
+        let sector = code(.sector, Sector.self, required: false)
+        let exploitationCountry = country(.exploitation_country)
+        let referral = code(.referral, Referral.self, required: false)
+        let assistance = list(.assistance, Assistance.self, required: true)
+        let consent = boolean(.consent_to_share)
+
+        notBefore(.identification_date, identification.value, .birth_date, birth?.earliest, "the birth date")
+        notBefore(.admission_date, admission.value, .birth_date, birth?.earliest, "the birth date")
+        if let d = discharge.value {
+            notBefore(.discharge_date, d, .admission_date, admission.value, "the admission_date")
+            if d < period.first {
+                fail(.OUT_OF_PERIOD, .discharge_date, "\(d) is before the period \(period) began: the person had left before it")
+            }
+        }
+        ageRules(birth, minorFlag: false)
+
+        guard !failed, let id, let s = sex.value, let birth, let nationality, let i = identification.value,
+              let a = admission.value, discharge.ok, exploitation.ok, sector.ok, let ec = exploitationCountry,
+              referral.ok, assistance.ok, consent.ok
+        else { return nil }
+        return ShelterRecord(caseID: id, sex: s, birth: birth, nationality: nationality, identification: i,
+                             admission: a, discharge: discharge.value, exploitation: exploitation.value,
+                             sector: sector.value, exploitationCountry: ec, referral: referral.value,
+                             assistance: assistance.value, consentToShare: consent.value)
+    }
+}

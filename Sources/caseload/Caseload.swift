@@ -1,0 +1,165 @@
+import ArgumentParser
+import Caseload
+import Emit
+import Synth
+import CaseloadCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct CaseloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "caseload",
+        abstract: "Ingests, validates and reports the monthly caseload submissions of IOM Indonesia.",
+        subcommands: [Run.self, Validate.self, Explain.self, Synth.self, Schema.self]
+    )
+}
+
+/// Options shared by the commands that log.
+struct LogOptions: ParsableArguments {
+    @Option(name: .customLong("log-format"), help: "plain or json log lines on standard error.")
+    var logFormat: LogFormat = .plain
+
+    @Flag(help: "Log errors only.")
+    var quiet = false
+}
+
+enum LogFormat: String, ExpressibleByArgument, Sendable { case plain, json }
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The whole job: every file of the input folder in, every report out.",
+        discussion: "Exit codes: 0 written, nothing rejected; 1 written, something rejected (see issues.csv); 2 usage or configuration error; 3 another run is in progress; 4 the run failed, the previous output is intact."
+    )
+
+    @Option(help: "The input folder.") var input = "Input"
+    @Option(help: "The output folder.") var output = "Output"
+    @Option(name: .customLong("min-cell"), help: "Small-cell threshold k of the shared outputs.") var minCell = 5
+    @Option(name: .customLong("max-reject-rate"), help: "Share of rejected records above which a file is rejected whole.") var maxRejectRate = 0.2
+    @Flag(help: "Add a row of HXL hashtags to the CSV files under unhcr/.") var hxl = false
+    @Option(help: "Files judged at once (0: one per core).") var threads = 0
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1") }
+        guard (0...1).contains(maxRejectRate) else { throw ValidationError("--max-reject-rate must be between 0 and 1") }
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
+    }
+
+    func run() throws {
+        let logger = Logger(format: log.logFormat, quiet: log.quiet)
+        var o = RunOptions()
+        o.input = input
+        o.output = output
+        o.minCell = minCell
+        o.hxl = hxl
+        o.judge = JudgeOptions(maxRejectRate: maxRejectRate, threads: threads)
+        let started = MonotonicClock.now()
+        logger.info("run started", ["input": input, "output": output])
+        let outcome = Pipeline.run(o)
+        switch outcome {
+        case .written(let j, _):
+            Summary.print(j, logger: logger, seconds: MonotonicClock.now() - started)
+            logger.info("run finished", ["exit": String(outcome.exitCode), "output": output])
+        case .configuration(let e):
+            logger.error("configuration error: \(e.description)")
+        case .busy:
+            logger.error("another run is in progress on \(output); nothing was changed")
+        case .failed(let why):
+            logger.error("the run failed: \(why); the previous \(output) is left as it was")
+        }
+        throw ExitCode(outcome.exitCode)
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Judge submission files against the registry and print their issues; writes nothing.",
+        discussion: "Exit codes: 0 all would be accepted; 1 some would be rejected; 2 usage or configuration error."
+    )
+
+    @Option(help: "The input folder whose facilities.csv is the registry.") var input = "Input"
+    @Option(name: .customLong("max-reject-rate"), help: "Share of rejected records above which a file is rejected whole.") var maxRejectRate = 0.2
+    @Argument(help: "The files to judge.") var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one file") }
+    }
+
+    func run() throws {
+        let judged: [JudgedFile]
+        do {
+            judged = try Pipeline.validate(paths: files, input: input, options: JudgeOptions(maxRejectRate: maxRejectRate))
+        } catch {
+            FileHandleOut.stderr("caseload: \(error.description)\n")
+            throw ExitCode(2)
+        }
+        var out = ""
+        var rejected = false
+        for f in judged {
+            for i in f.issues().sorted(by: Issue.sortOrder) { out += i.terminalLine + "\n" }
+            if f.outcome == .rejected { rejected = true }
+            if f.findings.contains(where: { $0.code.severity == .error }) { rejected = true }
+        }
+        FileHandleOut.stdout(out)
+        throw ExitCode(rejected ? 1 : 0)
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "What an issue code means and how a centre fixes it.")
+
+    @Argument(help: "An issue code, e.g. CODE or FIELD_COUNT.") var code: String
+
+    func run() throws {
+        guard let c = IssueCode(rawValue: code.uppercased()) else {
+            FileHandleOut.stderr("caseload: unknown issue code '\(code)'. Known codes: \(IssueCode.allCases.map(\.rawValue).joined(separator: ", "))\n")
+            throw ExitCode(2)
+        }
+        let e = c.explanation
+        FileHandleOut.stdout("\(c.rawValue) (\(c.severity.rawValue))\n\n\(e.meaning)\n\nHow to fix: \(e.fix)\n")
+    }
+}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the published XSD of a submission kind.")
+
+    @Argument(help: "detention or shelter") var kind: String
+
+    func run() throws {
+        guard let k = SubmissionKind(rawValue: kind) else { throw ValidationError("kind must be detention or shelter") }
+        FileHandleOut.stdout(SubmissionSchema.xsd(for: k))
+    }
+}
+
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a realistic synthetic input folder (registry and submissions, both kinds, both formats)."
+    )
+
+    @Option(help: "The folder to write (created when missing; files of the same names are replaced).") var out: String
+    @Option(help: "Seed of the generator: the same seed gives the same bytes.") var seed: UInt64 = 2012
+    @Option(help: "Multiplies the population (1: about 2,225 migrants in 2012-03 and 4,000 victims).") var scale = 1.0
+    @Flag(name: .customLong("no-faults"), help: "Leave out the deliberate faults (misnamed file, resubmission, bad rows).") var noFaults = false
+
+    func validate() throws {
+        guard scale > 0, scale <= 1000 else { throw ValidationError("--scale must be above 0 and at most 1000") }
+    }
+
+    func run() throws {
+        let (files, truth) = SynthGenerator.generate(SynthOptions(seed: seed, scale: scale, faults: !noFaults))
+        do {
+            for f in files {
+                let path = out + "/" + f.path
+                if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
+                try writeFile(f.bytes, to: path)
+            }
+        } catch {
+            FileHandleOut.stderr("caseload: \(error.description)\n")
+            throw ExitCode(4)
+        }
+        let bytes = files.reduce(0) { $0 + $1.bytes.count }
+        FileHandleOut.stderr("wrote \(files.count) files, \(truth.records) records, \(bytes) bytes into \(out)\n")
+    }
+}
