@@ -65,6 +65,8 @@ public enum XMLSubmissionReader {
         sax.characters = saxCharacters
         sax.cdataBlock = saxCharacters
         sax.internalSubset = saxInternalSubset
+        sax.comment = saxComment
+        sax.processingInstruction = saxProcessingInstruction
         sax.serror = saxStructuredError
 
         let me = Unmanaged.passUnretained(state).toOpaque()
@@ -157,6 +159,18 @@ final class SAXState {
     var items: [[UInt8]] = []
     var fieldsByName: [String: Field] = [:]
     static let textCap = 1 << 16
+    /// libxml2's own limits, which its push parser leaves to the tree builder: enforced here.
+    static let maxDepth = 256
+    static let maxTextNode = 10_000_000
+    /// Bytes of the current text node (characters and CDATA since the last other event).
+    var textRun = 0
+
+    func limitBroken(_ message: String) {
+        guard malformed == nil, !doctype else { return }
+        malformed = (ctxt.flatMap { $0.pointee.input }.map { Int($0.pointee.line) } ?? 0, message)
+        stopped = true
+        if let c = ctxt { xmlStopParser(c) }
+    }
 
     init(kind: SubmissionKind, onRow: @escaping (RowEvent) -> Void) {
         self.kind = kind
@@ -204,6 +218,11 @@ func trimXML(_ b: [UInt8]) -> [UInt8] {
 private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, _, _, _, nbAttributes, _, attributes in
     let st = state(ctx)
     st.depth += 1
+    st.textRun = 0
+    if st.depth > SAXState.maxDepth {
+        st.limitBroken("Excessive depth in document: \(SAXState.maxDepth)")
+        return
+    }
     switch st.depth {
     case 1:
         guard let attributes else { return }
@@ -235,6 +254,7 @@ private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, _, _,
 
 private let saxEndElement: endElementNsSAX2Func = { ctx, _, _, _ in
     let st = state(ctx)
+    st.textRun = 0
     defer { st.depth -= 1 }
     switch st.depth {
     case 2:
@@ -260,9 +280,18 @@ private let saxEndElement: endElementNsSAX2Func = { ctx, _, _, _ in
 
 private let saxCharacters: charactersSAXFunc = { ctx, ch, len in
     let st = state(ctx)
+    st.textRun += Int(len)
+    if st.textRun > SAXState.maxTextNode {
+        st.limitBroken("huge text node: over \(SAXState.maxTextNode) bytes")
+        return
+    }
     guard st.depth >= 3, st.record != nil, let ch, st.text.count < SAXState.textCap else { return }
     st.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: min(Int(len), SAXState.textCap - st.text.count)))
 }
+
+/// Comments and processing instructions end a text node.
+private let saxComment: commentSAXFunc = { ctx, _ in state(ctx).textRun = 0 }
+private let saxProcessingInstruction: processingInstructionSAXFunc = { ctx, _, _ in state(ctx).textRun = 0 }
 
 private let saxInternalSubset: internalSubsetSAXFunc = { ctx, _, _, _ in
     let st = state(ctx)

@@ -173,7 +173,7 @@ struct Generation {
         let sex = rng.chance(0.78) ? "M" : (rng.chance(0.97) ? "F" : "X")
         let nationality = rng.pick(Places.migrantNationalities)
         var age = migrantAge()
-        let uam = age <= 16 && age >= 12 && rng.chance(0.3)
+        let uam = age <= 15 && age >= 12 && rng.chance(0.3)
         if uam && rng.chance(0.02) { age = 18 }  // a flag left on after the 18th birthday: UASC_AGE
         let (b, bd) = birth(age: age, on: period.last)
         let regYear = arrival.civil.year
