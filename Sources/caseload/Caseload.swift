@@ -14,6 +14,21 @@ struct CaseloadCommand: ParsableCommand {
         abstract: "Ingests, validates and reports the monthly caseload submissions of IOM Indonesia.",
         subcommands: [Run.self, Validate.self, Explain.self, Synth.self, Schema.self]
     )
+
+    /// Usage errors exit 2 (the contract), not argument-parser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandleOut.stderr(fullMessage(for: error) + "\n")
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options shared by the commands that log.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CaseloadCore
 
@@ -170,5 +171,15 @@ struct WrittenBackTests {
         let e = Issue(.CODE, file: "B.csv", line: 1, message: "x")
         let sorted = [d, b, a, c, e].sorted(by: Issue.sortOrder)
         #expect(sorted == [e, c, a, b, d])
+    }
+}
+
+struct DocumentationTests {
+    @Test func everyCodeIsDocumented() throws {
+        let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let doc = try String(contentsOfFile: "/" + root + "/docs/validation.md", encoding: .utf8)
+        for c in IssueCode.allCases {
+            #expect(doc.contains("| `\(c.rawValue)` | \(c.severity.rawValue) | \(c.explanation.meaning.replacingOccurrences(of: "|", with: "\\|"))"))
+        }
     }
 }

@@ -1,0 +1,57 @@
+# caseload: the nightly caseload pipeline of IOM Indonesia.
+# `make` alone lists the targets.
+
+SWIFT        ?= swift
+BIN_DEBUG    := .build/debug/caseload
+BIN_RELEASE  := .build/release/caseload
+SEED         ?= 2012
+SHELL        := /bin/bash
+APT_INSTALL  := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
+
+.DEFAULT_GOAL := help
+.PHONY: help deps build release run test check-xsd sample schemas docs iso-codes clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+deps: ## Install the system packages the build and the tests need (libxml2-dev, xmllint)
+	@pkg-config --exists libxml-2.0 || { $(APT_INSTALL) libxml2-dev || { apt-get update && $(APT_INSTALL) libxml2-dev; }; }
+	@command -v xmllint >/dev/null || { $(APT_INSTALL) libxml2-utils || { apt-get update && $(APT_INSTALL) libxml2-utils; }; }
+
+build: deps ## Debug build
+	$(SWIFT) build
+
+release: deps ## Optimised build
+	$(SWIFT) build -c release
+
+run: release ## Build and run the whole job on Input/, writing Output/
+	@$(BIN_RELEASE) run --input Input --output Output; rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "caseload: reports written; some files or records were rejected (see Output/issues.csv)"; exit 0; fi; \
+	exit $$rc
+
+test: build ## Build and run every test (unit, end-to-end, hostile input, xmllint against the XSDs)
+	$(SWIFT) test
+	$(MAKE) --no-print-directory check-xsd
+
+check-xsd: deps ## The sample's XML files pass xmllint with the published XSDs
+	@set -e; for kind in detention shelter; do \
+	  files=$$(find Input -name "$${kind}_*.xml" | sort); \
+	  xmllint --noout --nonet --schema docs/schemas/$$kind.xsd $$files 2>/dev/null; \
+	  echo "xmllint: $$(echo "$$files" | wc -l) $$kind XML files of Input/ valid against docs/schemas/$$kind.xsd"; \
+	done
+
+sample: build ## Regenerate the committed sample Input/ (seed $(SEED))
+	rm -rf Input.new && $(BIN_DEBUG) synth --out Input.new --seed $(SEED) && rm -rf Input && mv Input.new Input
+
+schemas: build ## Regenerate docs/schemas/*.xsd from the field lists
+	$(BIN_DEBUG) schema detention > docs/schemas/detention.xsd
+	$(BIN_DEBUG) schema shelter > docs/schemas/shelter.xsd
+
+docs: build ## Regenerate docs/validation.md from the code explanations
+	python3 scripts/gen-validation-doc.py $(BIN_DEBUG)
+
+iso-codes: ## Regenerate the country and province lists from Debian's iso-codes
+	python3 scripts/gen-iso.py
+
+clean: ## Remove build products and Output/
+	rm -rf .build Output
