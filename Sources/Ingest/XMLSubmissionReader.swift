@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 import CaseloadCore
 
 /// Streams one XML submission through libxml2's SAX2 push parser with the kind's XSD plugged in,
