@@ -339,14 +339,16 @@ public enum LibXML {
         xmlSchemaInitTypes()
         xmlSetExternalEntityLoader(denyAllLoader)
         for kind in SubmissionKind.allCases {
+            // The memory parser context keeps the pointer, not a copy: parse while it lives.
             let text = Array(SubmissionSchema.xsd(for: kind).utf8)
-            let pctxt = text.withUnsafeBufferPointer {
-                $0.baseAddress!.withMemoryRebound(to: CChar.self, capacity: $0.count) {
-                    xmlSchemaNewMemParserCtxt($0, Int32(text.count))
+            let schema: xmlSchemaPtr? = text.withUnsafeBufferPointer { buf in
+                buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
+                    let pctxt = xmlSchemaNewMemParserCtxt(p, Int32(buf.count))
+                    defer { xmlSchemaFreeParserCtxt(pctxt) }
+                    return xmlSchemaParse(pctxt)
                 }
             }
-            if let s = xmlSchemaParse(pctxt) { schemas[kind] = s }
-            xmlSchemaFreeParserCtxt(pctxt)
+            if let schema { schemas[kind] = schema }
         }
         precondition(schemas.count == 2, "the built-in XSDs do not compile")
     }()
