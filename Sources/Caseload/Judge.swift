@@ -11,9 +11,15 @@ public enum FileJudge {
     public static func judge(entry: InputEntry, readPath: String, registry: Registry, options: JudgeOptions) -> JudgedFile {
         let name = entry.isUTF8 ? FileName(entry.baseName) : nil
         var f = JudgedFile(path: entry.displayPath, pathBytes: entry.relativePath, name: name)
-        if case .unlistableFolder = entry.kind, entry.isUTF8 {
+        switch entry.kind {
+        case .unlistableFolder where entry.isUTF8:
             f.findings = [Finding(.UNREADABLE, message: "the folder cannot be listed")]
             return f
+        case .unexaminable(let why) where entry.isUTF8:
+            f.findings = [Finding(.UNREADABLE, message: "the entry cannot be examined: \(why)")]
+            return f
+        default:
+            break
         }
         if let bad = FileRules.judgeName(name, registry: registry) {
             f.findings = [bad]
@@ -28,6 +34,9 @@ public enum FileJudge {
             return f
         case .unlistableFolder:
             f.findings = [Finding(.UNREADABLE, message: "the folder cannot be listed")]
+            return f
+        case .unexaminable(let why):
+            f.findings = [Finding(.UNREADABLE, message: "the entry cannot be examined: \(why)")]
             return f
         case .file:
             break

@@ -7,6 +7,9 @@ import Glibc
 public struct InputEntry: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case file, symlink, special(String), unlistableFolder
+        /// `lstat` failed (a path longer than the system allows, an I/O error): reported
+        /// `UNREADABLE` under its own path, never skipped.
+        case unexaminable(String)
     }
 
     /// The path relative to the input folder, as bytes (`/` between folders).
@@ -82,7 +85,7 @@ public enum Discovery {
                 return z.withUnsafeBufferPointer { lstat(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st) }
             }
             guard rc == 0 else {
-                out.append(InputEntry(relativePath: rel, kind: .special("cannot be examined")))
+                out.append(InputEntry(relativePath: rel, kind: .unexaminable(String(cString: strerror(errno)))))
                 continue
             }
             switch st.st_mode & S_IFMT {
