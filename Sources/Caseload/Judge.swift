@@ -11,35 +11,34 @@ public enum FileJudge {
     public static func judge(entry: InputEntry, readPath: String, registry: Registry, options: JudgeOptions) -> JudgedFile {
         let name = entry.isUTF8 ? FileName(entry.baseName) : nil
         var f = JudgedFile(path: entry.displayPath, pathBytes: entry.relativePath, name: name)
+        // Step 1 for what has a name; an entry that cannot even be examined (a folder that
+        // cannot be listed, a path too long for the system) is reported under its own path.
+        let unreadable: String?
         switch entry.kind {
-        case .unlistableFolder where entry.isUTF8:
-            f.findings = [Finding(.UNREADABLE, message: "the folder cannot be listed")]
+        case .unlistableFolder: unreadable = "the folder cannot be listed"
+        case .unexaminable(let why): unreadable = "the entry cannot be examined: \(why)"
+        case .symlink: unreadable = "a symbolic link is never followed"
+        case .special(let what): unreadable = "\(what) is never opened"
+        case .file: unreadable = nil
+        }
+        let examinable: Bool = {
+            switch entry.kind {
+            case .unlistableFolder, .unexaminable: return false
+            default: return true
+            }
+        }()
+        if entry.isUTF8 && !examinable {
+            f.findings = [Finding(.UNREADABLE, message: unreadable!)]
             return f
-        case .unexaminable(let why) where entry.isUTF8:
-            f.findings = [Finding(.UNREADABLE, message: "the entry cannot be examined: \(why)")]
-            return f
-        default:
-            break
         }
         if let bad = FileRules.judgeName(name, registry: registry) {
             f.findings = [bad]
             return f
         }
-        switch entry.kind {
-        case .symlink:
-            f.findings = [Finding(.UNREADABLE, message: "a symbolic link is never followed")]
+        // Step 2: links, FIFOs, sockets and devices are never opened.
+        if let unreadable {
+            f.findings = [Finding(.UNREADABLE, message: unreadable)]
             return f
-        case .special(let what):
-            f.findings = [Finding(.UNREADABLE, message: "\(what) is never opened")]
-            return f
-        case .unlistableFolder:
-            f.findings = [Finding(.UNREADABLE, message: "the folder cannot be listed")]
-            return f
-        case .unexaminable(let why):
-            f.findings = [Finding(.UNREADABLE, message: "the entry cannot be examined: \(why)")]
-            return f
-        case .file:
-            break
         }
         switch FileReader.read(path: readPath, limits: options.limits) {
         case .unreadable(let why):
