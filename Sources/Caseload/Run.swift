@@ -1,6 +1,7 @@
 import CaseloadCore
 import Ingest
 import Validate
+import Aggregate
 import Emit
 #if canImport(Glibc)
 import Glibc
@@ -66,9 +67,62 @@ extension Pipeline {
         return .written(judgement, rejections: rejections)
     }
 
-    /// Every output file, by its path relative to the output folder.
+    /// Every output file, by its path relative to the output folder: per period the internal
+    /// report and the shared exports, then issues.csv, then the manifest of them all.
     public static func render(_ j: Judgement, options: RunOptions) -> [(path: String, bytes: [UInt8])] {
-        [("issues.csv", IssuesCSV.render(j.issues))]
+        let figures = aggregate(j)
+        var files: [(path: String, bytes: [UInt8])] = []
+        for f in figures {
+            let p = f.period.description
+            files.append(("\(p)/report.json", ReportJSON.render(f, quality: dataQuality(j, period: f.period))))
+            files.append(("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: Suppression.sharedCells(f, k: options.minCell), hxl: options.hxl)))
+            files.append(("\(p)/unhcr/caseload.csv", CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl)))
+        }
+        files.append(("issues.csv", IssuesCSV.render(j.issues)))
+        let inputs = j.files.map {
+            ManifestJSON.Input(path: $0.path, pathBytes: $0.pathBytes, bytes: $0.size, sha256: $0.sha256, name: $0.name,
+                               outcome: $0.outcome, accepted: $0.acceptedRecords, rejected: $0.rejectedRecords)
+        }
+        let outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
+        files.append(("manifest.json", ManifestJSON.render(minCell: options.minCell, maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
+                                                           periods: figures.map(\.period), inputs: inputs, outputs: outputs)))
+        return files
+    }
+
+    /// Stage 4: the figures of every period, from the used files only.
+    public static func aggregate(_ j: Judgement) -> [PeriodFigures] {
+        let used = j.files.filter { $0.outcome == .accepted }.map { f in
+            UsedSubmission(kind: f.name!.kind, facility: j.registry[f.name!.facility]!, period: f.name!.period, records: f.records.map(\.record))
+        }
+        return Aggregator.figures(used)
+    }
+
+    /// The data-quality figures of one period: its files by kind and facility, its records,
+    /// its issues by code, its missing submissions.
+    static func dataQuality(_ j: Judgement, period: Period) -> DataQuality {
+        var counts: [String: DataQuality.FileCounts] = [:]
+        var accepted = 0, rejected = 0
+        for f in j.files {
+            guard let n = f.name, n.period == period else { continue }
+            let key = "\(n.kind.rawValue) \(n.facility)"
+            var c = counts[key] ?? DataQuality.FileCounts(kind: n.kind.rawValue, facility: n.facility)
+            switch f.outcome {
+            case .accepted: c.accepted += 1; accepted += f.acceptedRecords
+            case .rejected: c.rejected += 1
+            case .superseded: c.superseded += 1
+            case .duplicate: c.duplicate += 1
+            }
+            if f.outcome != .duplicate && f.outcome != .superseded { rejected += f.rejectedRecords }
+            counts[key] = c
+        }
+        let mine = j.issues.filter { $0.period == period.description }
+        let byCode = Dictionary(grouping: mine, by: \.code).map { (code: $0.key.rawValue, severity: $0.key.severity.rawValue, count: $0.value.count) }
+        let missing = mine.filter { $0.code == .MISSING_SUBMISSION }.compactMap { i -> (kind: String, facility: String)? in
+            guard let fac = i.facility, let f = j.registry[fac] else { return nil }
+            return (f.kind == .SHELTER ? "shelter" : "detention", fac)
+        }
+        return DataQuality(files: counts.keys.sorted().map { counts[$0]! }, recordsAccepted: accepted, recordsRejected: rejected,
+                           issues: byCode.sorted { $0.code < $1.code }, missing: missing.sorted { ($0.kind, $0.facility) < ($1.kind, $1.facility) })
     }
 
     /// `--output` may not lie inside the input folder, nor contain it.

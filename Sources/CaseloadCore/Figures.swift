@@ -1,0 +1,146 @@
+/// The figures of indicators.md: computed once by the Aggregate stage, rendered by the
+/// emitters (report.json, aggregates.csv, report.html), never recomputed.
+
+/// The two populations.
+public enum Population: String, Sendable, Hashable, CaseIterable {
+    case migrants, victims
+}
+
+/// One dimension of an indicator, with its counts by category (categories with a count of 0
+/// are absent).
+public struct DimensionFigures: Sendable, Hashable {
+    public var name: String
+    /// Multi-valued (marked * in indicators.md): a case counts in every category it has.
+    public var multiValued: Bool
+    public var counts: [String: Int]
+
+    public init(name: String, multiValued: Bool, counts: [String: Int] = [:]) {
+        self.name = name; self.multiValued = multiValued; self.counts = counts
+    }
+
+    /// Categories in byte order.
+    public var categories: [String] { counts.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+}
+
+/// One indicator of one population in one period.
+public struct IndicatorFigures: Sendable, Hashable {
+    public var name: String
+    public var dimensions: [DimensionFigures]
+
+    public init(name: String, dimensions: [DimensionFigures]) { self.name = name; self.dimensions = dimensions }
+
+    public subscript(_ dimension: String) -> DimensionFigures? { dimensions.first { $0.name == dimension } }
+
+    /// The `total` cell (0 when absent).
+    public var total: Int { self["total"]?.counts["ALL"] ?? 0 }
+}
+
+/// One row of `unhcr/caseload.csv`.
+public struct CaseloadRow: Sendable, Hashable {
+    public var unhcrID: String
+    public var sex: String
+    public var ageGroup: String
+    public var nationality: String
+    public var facility: String
+    public var placement: String
+    public var status: String
+    public var statusDate: String
+    public var arrivalDate: String
+
+    public init(unhcrID: String, sex: String, ageGroup: String, nationality: String, facility: String, placement: String,
+                status: String, statusDate: String, arrivalDate: String) {
+        self.unhcrID = unhcrID; self.sex = sex; self.ageGroup = ageGroup; self.nationality = nationality
+        self.facility = facility; self.placement = placement; self.status = status; self.statusDate = statusDate
+        self.arrivalDate = arrivalDate
+    }
+
+    public var cells: [String] { [unhcrID, sex, ageGroup, nationality, facility, placement, status, statusDate, arrivalDate] }
+}
+
+/// Every figure of one period.
+public struct PeriodFigures: Sendable, Hashable {
+    public var period: Period
+    /// In the order of indicators.md; empty when the period has no submission of that kind.
+    public var migrants: [IndicatorFigures]
+    public var victims: [IndicatorFigures]
+    /// Sorted by unhcr_id, then the rest of the row.
+    public var caseload: [CaseloadRow]
+
+    public init(period: Period, migrants: [IndicatorFigures], victims: [IndicatorFigures], caseload: [CaseloadRow]) {
+        self.period = period; self.migrants = migrants; self.victims = victims; self.caseload = caseload
+    }
+
+    public func indicators(of p: Population) -> [IndicatorFigures] { p == .migrants ? migrants : victims }
+
+    public func indicator(_ p: Population, _ name: String) -> IndicatorFigures? {
+        indicators(of: p).first { $0.name == name }
+    }
+}
+
+/// A cell of the shared aggregates: its count, or suppressed.
+public struct SharedCell: Sendable, Hashable {
+    public var population: Population
+    public var indicator: String
+    public var dimension: String
+    public var category: String
+    /// nil when suppressed.
+    public var value: Int?
+
+    public init(population: Population, indicator: String, dimension: String, category: String, value: Int?) {
+        self.population = population; self.indicator = indicator; self.dimension = dimension
+        self.category = category; self.value = value
+    }
+}
+
+/// The indicators and their dimensions, in the order of indicators.md (and of every output).
+public enum IndicatorCatalogue {
+    public static let multiValued: Set<String> = ["vulnerability", "service", "exploitation", "assistance"]
+
+    public static let migrants: [(indicator: String, dimensions: [String])] = [
+        ("supported", ["total", "sex", "age_group", "sex_age", "nationality", "placement", "facility", "province", "status", "interception", "vulnerability"]),
+        ("in_care_end", ["total", "sex", "age_group", "sex_age", "nationality", "placement", "status"]),
+        ("new_arrivals", ["total", "sex", "age_group", "nationality", "placement", "interception"]),
+        ("exits", ["total", "status", "nationality"]),
+        ("uasc", ["total", "sex", "nationality"]),
+        ("services", ["service"]),
+        ("stay_median_days", ["total"]),
+    ]
+
+    public static let victims: [(indicator: String, dimensions: [String])] = [
+        ("assisted", ["total", "sex", "age_group", "sex_age", "nationality", "facility", "province", "exploitation", "sector", "exploitation_country", "trafficking", "referral", "assistance"]),
+        ("new_cases", ["total", "sex", "age_group", "nationality", "exploitation"]),
+        ("assisted_cumulative", ["total", "sex", "age_group", "nationality", "exploitation", "assistance"]),
+    ]
+
+    public static func of(_ p: Population) -> [(indicator: String, dimensions: [String])] { p == .migrants ? migrants : victims }
+
+    /// The categories of a closed dimension (nil for open ones: nationality, facility, province,
+    /// exploitation_country), for listing zeros in report.json.
+    public static func categories(of dimension: String) -> [String]? {
+        func codes<C: Code>(_: C.Type, _ extra: String? = nil) -> [String] { C.allCases.map(\.rawValue) + (extra.map { [$0] } ?? []) }
+        switch dimension {
+        case "total": return ["ALL"]
+        case "sex": return codes(Sex.self)
+        case "age_group": return AgeGroup.allCases.map(\.rawValue)
+        case "sex_age": return Sex.allCases.flatMap { s in AgeGroup.allCases.map { "\(s.rawValue)|\($0.rawValue)" } }
+        case "placement": return ["IDC", "COMMUNITY"]
+        case "status": return codes(Status.self)
+        case "interception": return codes(Interception.self, "UNKNOWN")
+        case "vulnerability": return codes(Vulnerability.self, "NONE")
+        case "service": return codes(Service.self, "NONE")
+        case "exploitation": return codes(Exploitation.self, "NONE")
+        case "sector": return codes(Sector.self, "UNKNOWN")
+        case "referral": return codes(Referral.self, "UNKNOWN")
+        case "assistance": return codes(Assistance.self, "NONE")
+        case "trafficking": return ["DOMESTIC", "INTERNATIONAL", "UNKNOWN"]
+        default: return nil
+        }
+    }
+}
+
+/// Versions written into the outputs.
+public enum Versions {
+    public static let tool = "0.3.0"
+    public static let reportFormat = 1
+    public static let manifestFormat = 1
+}
