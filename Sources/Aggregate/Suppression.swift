@@ -11,9 +11,12 @@ import CaseloadCore
 /// 3. multi-valued dimensions get primary suppression only;
 /// 4. `stay_median_days` is suppressed when the `in_care_end` total is below k.
 public enum Suppression {
-    struct Key: Hashable {
-        var dimension: String
-        var category: String
+    /// A cell of an indicator.
+    public struct Key: Hashable, Sendable, CustomStringConvertible {
+        public var dimension: String
+        public var category: String
+        public init(dimension: String, category: String) { self.dimension = dimension; self.category = category }
+        public var description: String { "\(dimension) \(category)" }
     }
 
     struct Table {
@@ -21,8 +24,8 @@ public enum Suppression {
         var margin: Key
     }
 
-    /// The suppressed cells of one indicator (as dimension and category).
-    public static func suppressed(_ indicator: IndicatorFigures, k: Int) -> Set<String> {
+    /// The suppressed cells of one indicator.
+    public static func suppressed(_ indicator: IndicatorFigures, k: Int) -> Set<Key> {
         var value: [Key: Int] = [:]
         for d in indicator.dimensions { for (c, v) in d.counts { value[Key(dimension: d.name, category: c)] = v } }
         var hidden = Set(value.filter { $0.value > 0 && $0.value < k }.keys)
@@ -45,7 +48,7 @@ public enum Suppression {
                 changed = true
             }
         }
-        return Set(hidden.map { "\($0.dimension)\u{0}\($0.category)" })
+        return hidden
     }
 
     static func tables(_ indicator: IndicatorFigures) -> [Table] {
@@ -77,9 +80,9 @@ public enum Suppression {
             let indicators = f.indicators(of: population)
             let careTotal = f.indicator(.migrants, "in_care_end")?.total ?? 0
             for ind in indicators {
-                let hidden: Set<String>
+                let hidden: Set<Key>
                 if ind.name == "stay_median_days" {
-                    hidden = careTotal < k ? ["total\u{0}ALL"] : []
+                    hidden = careTotal < k ? [Key(dimension: "total", category: "ALL")] : []
                 } else {
                     hidden = suppressed(ind, k: k)
                 }
@@ -88,7 +91,7 @@ public enum Suppression {
                         let v = d.counts[c]!
                         guard v > 0 || ind.name == "stay_median_days" else { continue }
                         out.append(SharedCell(population: population, indicator: ind.name, dimension: d.name, category: c,
-                                              value: hidden.contains("\(d.name)\u{0}\(c)") ? nil : v))
+                                              value: hidden.contains(Key(dimension: d.name, category: c)) ? nil : v))
                     }
                 }
             }
