@@ -51,8 +51,11 @@ public enum Aggregator {
 struct Tally {
     var counts: [String: [String: Int]] = [:]
 
-    mutating func add(_ dimension: String, _ categories: [String]) {
-        for c in categories { counts[dimension, default: [:]][c, default: 0] += 1 }
+    mutating func add(_ dimension: String, _ categories: [String], _ delta: Int = 1) {
+        for c in categories {
+            let n = (counts[dimension]?[c] ?? 0) + delta
+            counts[dimension, default: [:]][c] = n == 0 ? nil : n
+        }
     }
 
     func figures(_ name: String, _ dimensions: [String]) -> IndicatorFigures {
@@ -66,8 +69,8 @@ struct Tally {
 typealias Profile = [String: [String]]
 
 extension Tally {
-    mutating func add(_ profile: Profile, _ dimensions: [String]) {
-        for d in dimensions { add(d, profile[d] ?? []) }
+    mutating func add(_ profile: Profile, _ dimensions: [String], _ delta: Int = 1) {
+        for d in dimensions { add(d, profile[d] ?? [], delta) }
     }
 }
 
@@ -186,6 +189,18 @@ struct VictimHistory {
     /// For cumulative figures: each case's principal record of the latest period in which it
     /// has one (with that period), and its lists over every period so far.
     var cumulative: [CaseID: (period: Period, victim: VictimCase)] = [:]
+    /// The running `assisted_cumulative` counts: a case's old description is taken out when it
+    /// gets a newer one, so each period costs what it adds, not the whole history.
+    var cumulativeTally = Tally()
+
+    static let cumulativeDimensions = IndicatorCatalogue.victims.first { $0.indicator == "assisted_cumulative" }!.dimensions
+
+    static func cumulativeProfile(_ period: Period, _ v: VictimCase) -> Profile {
+        let r = v.principal
+        let group = AgeGroup(age: r.birth.age(on: period.last)).rawValue
+        return ["total": ["ALL"], "sex": [r.sex.rawValue], "age_group": [group], "nationality": [r.nationality.code],
+                "exploitation": listCategories(v.exploitation), "assistance": listCategories(v.assistance)]
+    }
 
     mutating func advance(to p: Period, records: [(ShelterRecord, Facility)]) -> [IndicatorFigures] {
         var cases: [CaseID: VictimCase] = [:]
@@ -204,6 +219,7 @@ struct VictimHistory {
         }
         let catalogue = Dictionary(uniqueKeysWithValues: IndicatorCatalogue.victims.map { ($0.indicator, $0.dimensions) })
         var tallies: [String: Tally] = [:]
+        let dims = Self.cumulativeDimensions
         for (id, c) in cases {
             let r = c.principal
             let group = AgeGroup(age: r.birth.age(on: p.last)).rawValue
@@ -215,25 +231,18 @@ struct VictimHistory {
                 "referral": [r.referral?.rawValue ?? "UNKNOWN"], "assistance": listCategories(c.assistance),
             ]
             tallies["assisted", default: Tally()].add(profile, catalogue["assisted"]!)
+            var merged = c
             if let earlier = cumulative[id] {
-                var merged = c
+                cumulativeTally.add(Self.cumulativeProfile(earlier.period, earlier.victim), dims, -1)
                 merged.exploitation = merged.exploitation.union(earlier.victim.exploitation)
                 merged.assistance = merged.assistance.union(earlier.victim.assistance)
-                cumulative[id] = (p, merged)
             } else {
                 tallies["new_cases", default: Tally()].add(profile, catalogue["new_cases"]!)
-                cumulative[id] = (p, c)
             }
+            cumulative[id] = (p, merged)
+            cumulativeTally.add(Self.cumulativeProfile(p, merged), dims)
         }
-        var total = Tally()
-        for (_, entry) in cumulative {
-            let r = entry.victim.principal
-            let group = AgeGroup(age: r.birth.age(on: entry.period.last)).rawValue
-            total.add(["total": ["ALL"], "sex": [r.sex.rawValue], "age_group": [group], "nationality": [r.nationality.code],
-                       "exploitation": listCategories(entry.victim.exploitation), "assistance": listCategories(entry.victim.assistance)],
-                      catalogue["assisted_cumulative"]!)
-        }
-        tallies["assisted_cumulative"] = total
+        tallies["assisted_cumulative"] = cumulativeTally
         return IndicatorCatalogue.victims.map { (tallies[$0.indicator] ?? Tally()).figures($0.indicator, $0.dimensions) }
     }
 }

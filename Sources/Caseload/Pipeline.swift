@@ -24,7 +24,8 @@ public enum Pipeline {
     }
 
     /// Stages 1–4.
-    public static func judge(input: String, options: JudgeOptions) throws(ConfigurationError) -> Judgement {
+    public static func judge(input: String, options: JudgeOptions,
+                             progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(ConfigurationError) -> Judgement {
         var st = stat()
         guard stat(input, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw ConfigurationError("\(input): the input folder does not exist")
@@ -33,8 +34,11 @@ public enum Pipeline {
         LibXML.initialize()
         let entries = Discovery.entries(in: input)
         let threads = options.threads > 0 ? options.threads : Pipeline.cores
+        let done = Counter()
         var files = parallelMap(entries, threads: threads) { entry in
-            FileJudge.judge(entry: entry, readPath: input + "/" + entry.displayPath, registry: registry, options: options)
+            let f = FileJudge.judge(entry: entry, readPath: input + "/" + entry.displayPath, registry: registry, options: options)
+            if let progress { progress(done.increment() + 1, entries.count) }
+            return f
         }
         let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
         FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)

@@ -14,6 +14,8 @@ public struct RunOptions: Sendable {
     public var judge = JudgeOptions()
     public var minCell: Int = 5
     public var hxl = false
+    /// Called as files are judged (from worker threads).
+    public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
     public init() {}
 }
@@ -21,7 +23,7 @@ public struct RunOptions: Sendable {
 /// How a run ended; the command maps it to an exit code.
 public enum RunOutcome: Sendable {
     /// Reports written; `rejections` says whether any file or record was rejected.
-    case written(Pipeline.Judgement, rejections: Bool)
+    case written(Pipeline.Judgement, [PeriodFigures], rejections: Bool)
     case configuration(ConfigurationError)
     case busy
     case failed(String)
@@ -29,7 +31,7 @@ public enum RunOutcome: Sendable {
     /// The exit codes of outputs.md.
     public var exitCode: Int32 {
         switch self {
-        case .written(_, let r): return r ? 1 : 0
+        case .written(_, _, let r): return r ? 1 : 0
         case .configuration: return 2
         case .busy: return 3
         case .failed: return 4
@@ -53,24 +55,24 @@ extension Pipeline {
         }
         let judgement: Judgement
         do {
-            judgement = try judge(input: options.input, options: options.judge)
+            judgement = try judge(input: options.input, options: options.judge, progress: options.progress)
         } catch {
             return .configuration(error)
         }
-        let outputs = render(judgement, options: options)
+        let figures = aggregate(judgement)
+        let outputs = render(judgement, figures: figures, options: options)
         do {
             try folder.replace(with: outputs)
         } catch {
             return .failed(error.description)
         }
         let rejections = judgement.issues.contains { $0.severity == .error }
-        return .written(judgement, rejections: rejections)
+        return .written(judgement, figures, rejections: rejections)
     }
 
     /// Every output file, by its path relative to the output folder: per period the internal
     /// report and the shared exports, then issues.csv, then the manifest of them all.
-    public static func render(_ j: Judgement, options: RunOptions) -> [(path: String, bytes: [UInt8])] {
-        let figures = aggregate(j)
+    public static func render(_ j: Judgement, figures: [PeriodFigures], options: RunOptions) -> [(path: String, bytes: [UInt8])] {
         var files: [(path: String, bytes: [UInt8])] = []
         for f in figures {
             let p = f.period.description

@@ -90,7 +90,13 @@ public struct CodeSet<C: Code>: Hashable, Sendable, Sequence {
     public func union(_ o: CodeSet<C>) -> CodeSet<C> { CodeSet(bits: bits | o.bits) }
 
     public func makeIterator() -> IndexingIterator<[C]> {
-        C.allCases.filter { contains($0) }.makeIterator()
+        var out: [C] = []
+        var i = 0
+        for c in C.allCases {
+            if bits & (1 << UInt16(i)) != 0 { out.append(c) }
+            i += 1
+        }
+        return out.makeIterator()
     }
 }
 

@@ -40,7 +40,7 @@ struct LogOptions: ParsableArguments {
     var quiet = false
 }
 
-enum LogFormat: String, ExpressibleByArgument, Sendable { case plain, json }
+extension LogFormat: ExpressibleByArgument {}
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,26 +63,29 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let logger = Logger(format: log.logFormat, quiet: log.quiet)
+        let logger = Logs.bootstrap(format: log.logFormat, quiet: log.quiet)
         var o = RunOptions()
         o.input = input
         o.output = output
         o.minCell = minCell
         o.hxl = hxl
         o.judge = JudgeOptions(maxRejectRate: maxRejectRate, threads: threads)
+        if let progress = Progress.ifTerminal(enabled: !log.quiet && log.logFormat == .plain) {
+            o.progress = { progress.update($0, $1) }
+        }
         let started = MonotonicClock.now()
-        logger.info("run started", ["input": input, "output": output])
+        logger.info("run started", metadata: ["input": "\(input)", "output": "\(output)", "min_cell": "\(minCell)", "max_reject_rate": "\(maxRejectRate)"])
         let outcome = Pipeline.run(o)
         switch outcome {
-        case .written(let j, _):
-            Summary.print(j, logger: logger, seconds: MonotonicClock.now() - started)
-            logger.info("run finished", ["exit": String(outcome.exitCode), "output": output])
+        case .written(let j, let figures, _):
+            Summary.log(j, figures: figures, output: output, logger: logger, seconds: MonotonicClock.now() - started)
+            logger.info("run finished", metadata: ["exit": "\(outcome.exitCode)"])
         case .configuration(let e):
-            logger.error("configuration error: \(e.description)")
+            logger.error("configuration error: \(e.description); nothing was written", metadata: ["exit": "2"])
         case .busy:
-            logger.error("another run is in progress on \(output); nothing was changed")
+            logger.error("another run is in progress on \(output); nothing was changed", metadata: ["exit": "3"])
         case .failed(let why):
-            logger.error("the run failed: \(why); the previous \(output) is left as it was")
+            logger.error("the run failed: \(why); the previous \(output) is left as it was", metadata: ["exit": "4"])
         }
         throw ExitCode(outcome.exitCode)
     }

@@ -1,0 +1,158 @@
+import CaseloadCore
+import Synth
+import Testing
+@testable import Aggregate
+
+/// Small-cell suppression on hand-made tables, and a property test over many random ones.
+struct SuppressionTests {
+    static func indicator(_ cells: [String: [String: Int]], name: String = "supported") -> IndicatorFigures {
+        let order = ["total", "sex", "age_group", "sex_age", "nationality", "vulnerability"]
+        return IndicatorFigures(name: name, dimensions: order.filter { cells[$0] != nil }.map {
+            DimensionFigures(name: $0, multiValued: IndicatorCatalogue.multiValued.contains($0), counts: cells[$0]!)
+        })
+    }
+
+    static func hidden(_ i: IndicatorFigures, k: Int = 5) -> [String] {
+        Suppression.suppressed(i, k: k).map(\.description).sorted()
+    }
+
+    @Test func aSmallCellAndItsComplement() {
+        let i = Self.indicator(["total": ["ALL": 20], "sex": ["F": 3, "M": 17]])
+        #expect(Self.hidden(i) == ["sex F", "sex M"])
+    }
+
+    @Test func twoSmallCellsProtectEachOther() {
+        let i = Self.indicator(["total": ["ALL": 7], "sex": ["F": 3, "M": 4]])
+        #expect(Self.hidden(i) == ["sex F", "sex M"])
+    }
+
+    @Test func nothingBelowKNothingSuppressed() {
+        let i = Self.indicator(["total": ["ALL": 15], "sex": ["F": 5, "M": 10], "nationality": ["AFG": 15]])
+        #expect(Self.hidden(i).isEmpty)
+        #expect(Self.hidden(i, k: 1).isEmpty)
+    }
+
+    @Test func theSmallestPublishedCellTiesByteOrder() {
+        let i = Self.indicator(["total": ["ALL": 30], "nationality": ["AFG": 9, "IRN": 9, "LKA": 10, "XXA": 2]])
+        #expect(Self.hidden(i) == ["nationality AFG", "nationality XXA"])
+    }
+
+    @Test func multiValuedDimensionsGetPrimarySuppressionOnly() {
+        let i = Self.indicator(["total": ["ALL": 20], "vulnerability": ["MEDICAL": 3, "NONE": 17]])
+        #expect(Self.hidden(i) == ["vulnerability MEDICAL"])
+    }
+
+    @Test func sexAgeCascadesAcrossRowsColumnsAndMargins() {
+        // Worked by hand, four passes: M|18-59 (4) primary; the whole sex_age table takes M|0-4;
+        // the 0-4 column has no other cell, so its margin goes; the 18-59 column takes F|18-59;
+        // then age_group takes 18-59, the F row (no other cell) its margin F, and sex takes M.
+        let i = Self.indicator([
+            "total": ["ALL": 20], "sex": ["F": 10, "M": 10], "age_group": ["0-4": 6, "18-59": 14],
+            "sex_age": ["F|18-59": 10, "M|0-4": 6, "M|18-59": 4],
+        ])
+        #expect(Self.hidden(i) == ["age_group 0-4", "age_group 18-59", "sex F", "sex M", "sex_age F|18-59", "sex_age M|0-4", "sex_age M|18-59"])
+    }
+
+    @Test func rowsAndColumnsOfSexAge() {
+        let i = Self.indicator([
+            "total": ["ALL": 20], "sex": ["F": 10, "M": 10], "age_group": ["0-4": 3, "18-59": 17],
+            "sex_age": ["F|18-59": 10, "M|0-4": 3, "M|18-59": 7],
+        ])
+        #expect(Self.hidden(i) == ["age_group 0-4", "age_group 18-59", "sex_age M|0-4", "sex_age M|18-59"])
+    }
+
+    @Test func medianStayFollowsTheInCareTotal() {
+        func figures(inCare: Int) -> PeriodFigures {
+            PeriodFigures(period: Period("2012-03")!, migrants: [
+                Self.indicator(["total": ["ALL": inCare]], name: "in_care_end"),
+                IndicatorFigures(name: "stay_median_days", dimensions: [DimensionFigures(name: "total", multiValued: false, counts: ["ALL": 0])]),
+            ], victims: [], caseload: [])
+        }
+        let small = Suppression.sharedCells(figures(inCare: 4), k: 5)
+        #expect(small.map(\.value) == [nil, nil])
+        let big = Suppression.sharedCells(figures(inCare: 5), k: 5)
+        #expect(big.map(\.value) == [5, 0])  // the median is written even when 0
+    }
+
+    /// For many random consistent tables: no published cell is between 1 and k−1, and no table
+    /// with a published margin has exactly one suppressed cell.
+    @Test func propertyOverRandomTables() {
+        var rng = SeededRandom(seed: 42)
+        let sexes = ["F", "M", "X"], ages = AgeGroup.allCases.map(\.rawValue), nations = ["AFG", "IRN", "IRQ", "LKA", "MMR", "XXA"]
+        for _ in 0..<600 {
+            let k = 2 + rng.below(9)
+            let n = rng.below(60)
+            var cells: [String: [String: Int]] = ["total": [:], "sex": [:], "age_group": [:], "sex_age": [:], "nationality": [:], "vulnerability": [:]]
+            for _ in 0..<n {
+                let s = sexes[rng.pick([(0, 6), (1, 10), (2, 1)])], a = ages[rng.below(5)], c = nations[rng.below(1 + rng.below(6))]
+                cells["total"]!["ALL", default: 0] += 1
+                cells["sex"]![s, default: 0] += 1
+                cells["age_group"]![a, default: 0] += 1
+                cells["sex_age"]!["\(s)|\(a)", default: 0] += 1
+                cells["nationality"]![c, default: 0] += 1
+                for v in ["MEDICAL", "VOT", "NONE"] where rng.chance(0.3) { cells["vulnerability"]![v, default: 0] += 1 }
+            }
+            let ind = Self.indicator(cells)
+            let hidden = Suppression.suppressed(ind, k: k)
+            func isHidden(_ d: String, _ c: String) -> Bool { hidden.contains(Suppression.Key(dimension: d, category: c)) }
+            for (d, counts) in cells {
+                for (c, v) in counts where v > 0 && v < k { #expect(isHidden(d, c), "k=\(k) \(d) \(c)=\(v) published") }
+            }
+            for t in Suppression.tables(ind) {
+                let margin = cells[t.margin.dimension]?[t.margin.category] ?? 0
+                guard margin > 0, !isHidden(t.margin.dimension, t.margin.category) else { continue }
+                let count = t.cells.filter { isHidden($0.dimension, $0.category) }.count
+                #expect(count != 1, "k=\(k): a table of \(t.margin) has exactly one suppressed cell")
+            }
+        }
+    }
+}
+
+struct AggregatorUnitTests {
+    @Test func lowerMedians() {
+        #expect(lowerMedian([]) == nil)
+        #expect(lowerMedian([7]) == 7)
+        #expect(lowerMedian([9, 1]) == 1)
+        #expect(lowerMedian([11, 30, 30, 50, 121, 150]) == 30)
+        #expect(lowerMedian([5, 1, 3]) == 3)
+    }
+
+    static func victim(nationality: String, country: String) -> ShelterRecord {
+        ShelterRecord(caseID: CaseID("IDN-2012-000001")!, sex: .F, birth: PartialDate(year: 1990, month: nil, day: nil),
+                      nationality: Country(code: nationality)!, identification: Day(year: 2012, month: 3, day: 1)!,
+                      admission: Day(year: 2012, month: 3, day: 1)!, discharge: nil, exploitation: CodeSet([.LABOUR]), sector: nil,
+                      exploitationCountry: Country(code: country)!, referral: nil, assistance: CodeSet([.MEDICAL]), consentToShare: false)
+    }
+
+    @Test(arguments: [("IDN", "IDN", "DOMESTIC"), ("IDN", "MYS", "INTERNATIONAL"), ("XXA", "IDN", "UNKNOWN"), ("XXB", "XXB", "UNKNOWN"),
+                      ("XXC", "MYS", "UNKNOWN"), ("IDN", "XXX", "UNKNOWN"), ("XXX", "XXX", "UNKNOWN"), ("MMR", "IDN", "INTERNATIONAL")])
+    func traffickingCategories(_ nationality: String, _ country: String, _ expected: String) {
+        #expect(trafficking(Self.victim(nationality: nationality, country: country)) == expected)
+    }
+
+    @Test func cumulativeVictimsUseTheLatestPeriodAndUnionTheirLists() {
+        let shelter = Facility(code: "SH-JKT", name: "x", kind: .SHELTER, province: "ID-JK", city: "y", opened: Period("2010-01")!, closed: nil)
+        var early = Self.victim(nationality: "IDN", country: "MYS")
+        early.birth = PartialDate(year: 1994, month: 6, day: 1)  // 17 at the end of 2012-03? no: 17 until 2012-06
+        early.assistance = CodeSet([.MEDICAL])
+        var late = early
+        late.assistance = CodeSet([.PSYCHOSOCIAL])
+        late.admission = Day(year: 2012, month: 6, day: 1)!
+        let figures = Aggregator.figures([
+            UsedSubmission(kind: .shelter, facility: shelter, period: Period("2012-03")!, records: [.shelter(early)]),
+            UsedSubmission(kind: .shelter, facility: shelter, period: Period("2012-05")!, records: []),
+            UsedSubmission(kind: .shelter, facility: shelter, period: Period("2012-06")!, records: [.shelter(late)]),
+        ])
+        #expect(figures.map(\.period.description) == ["2012-03", "2012-05", "2012-06"])
+        let may = figures[1].indicator(.victims, "assisted_cumulative")!
+        #expect(may.total == 1)
+        #expect(may["age_group"]!.counts == ["12-17": 1])  // described by 2012-03, its age at the end of 2012-03
+        #expect(figures[1].indicator(.victims, "assisted")!.total == 0)
+        let june = figures[2]
+        #expect(june.indicator(.victims, "new_cases")!.total == 0)
+        #expect(june.indicator(.victims, "assisted_cumulative")!["age_group"]!.counts == ["18-59": 1])
+        #expect(june.indicator(.victims, "assisted_cumulative")!["assistance"]!.counts == ["MEDICAL": 1, "PSYCHOSOCIAL": 1])
+        #expect(june.indicator(.victims, "assisted")!["assistance"]!.counts == ["PSYCHOSOCIAL": 1])
+        #expect(june.migrants.isEmpty)
+    }
+}
