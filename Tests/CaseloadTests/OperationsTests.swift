@@ -1,0 +1,175 @@
+import CaseloadCore
+import Foundation
+import Testing
+@testable import Caseload
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every file under a folder, by relative path, with its bytes.
+func tree(_ root: String) -> [String: Data] {
+    var out: [String: Data] = [:]
+    guard let e = FileManager.default.enumerator(atPath: root) else { return out }
+    for case let p as String in e {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root + "/" + p, isDirectory: &isDir), !isDir.boolValue {
+            out[p] = FileManager.default.contents(atPath: root + "/" + p)
+        }
+    }
+    return out
+}
+
+/// Whether `Output/` is one complete result: the manifest lists exactly the other files, with
+/// their sizes and digests.
+func isComplete(_ output: String) -> (complete: Bool, manifest: Data?) {
+    let files = tree(output)
+    guard let m = files["manifest.json"],
+          let json = try? JSONSerialization.jsonObject(with: m) as? [String: Any],
+          let outputs = json["outputs"] as? [[String: Any]] else { return (false, nil) }
+    var listed = Set<String>()
+    for o in outputs {
+        guard let path = o["path"] as? String, let bytes = o["bytes"] as? Int, let sha = o["sha256"] as? String,
+              let data = files[path], data.count == bytes, Digest256.hex(data) == sha else { return (false, m) }
+        listed.insert(path)
+    }
+    return (listed == Set(files.keys).subtracting(["manifest.json"]), m)
+}
+
+import Ingest
+enum Digest256 {
+    static func hex(_ d: Data) -> String { Digest.sha256(Array(d)) }
+}
+
+@Suite(.serialized)
+struct OperationsTests {
+    static let sample = SampleTests.input
+
+    static func copySample(to dir: String, reversed: Bool = false) throws {
+        let files = tree(sample).keys.sorted()
+        for f in reversed ? files.reversed() : files {
+            let dest = dir + "/" + f
+            try FileManager.default.createDirectory(atPath: (dest as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: sample + "/" + f, toPath: dest)
+        }
+    }
+
+    @Test func outputsAreDeterministic() throws {
+        let f = Fixture(registry: nil)
+        try Self.copySample(to: f.root + "/a")
+        try Self.copySample(to: f.root + "/b", reversed: true)
+        var env = ProcessInfo.processInfo.environment
+        env["TZ"] = "Asia/Jakarta"
+        env["LANG"] = "id_ID.UTF-8"
+        let one = try Binary.run(["run", "--input", f.root + "/a", "--output", f.root + "/out1", "--threads", "1", "--quiet"], environment: env)
+        env["TZ"] = "America/Los_Angeles"
+        env["LANG"] = "C"
+        let two = try Binary.run(["run", "--input", f.root + "/b", "--output", f.root + "/out2", "--threads", "4", "--quiet"], environment: env)
+        #expect(one.status == 1 && two.status == 1)
+        let a = tree(f.root + "/out1"), b = tree(f.root + "/out2")
+        #expect(a.count > 80)
+        #expect(a.keys.sorted() == b.keys.sorted())
+        for (k, v) in a { #expect(b[k] == v, "\(k) differs") }
+        // Once more in-process, with other thread counts: the same bytes.
+        var o = RunOptions()
+        o.input = f.root + "/a"
+        o.output = f.root + "/out3"
+        o.judge.threads = 3
+        _ = Pipeline.run(o)
+        #expect(tree(f.root + "/out3") == a)
+    }
+
+    @Test func aSecondRunExits3AndChangesNothing() throws {
+        let f = Fixture(registry: nil)
+        try Self.copySample(to: f.input)
+        // Three times the sample, so that the first run is still working when the second starts.
+        let big = try Binary.run(["synth", "--out", f.root + "/big", "--scale", "3"])
+        #expect(big.status == 0)
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: Binary.path)
+        first.arguments = ["run", "--input", f.root + "/big", "--output", f.output, "--quiet"]
+        try first.run()
+        // Wait until the first run holds the lock.
+        let lockPath = f.root + "/.Output.lock"
+        var held = false
+        for _ in 0..<400 where !held {
+            let fd = open(lockPath, O_RDWR)
+            if fd >= 0 {
+                held = flock(fd, LOCK_EX | LOCK_NB) != 0
+                if !held { flock(fd, LOCK_UN) }
+                close(fd)
+            }
+            if !held { usleep(5_000) }
+        }
+        #expect(held)
+        let second = try Binary.run(["run", "--input", f.input, "--output", f.output])
+        #expect(second.status == 3)
+        #expect(second.stderr.contains("another run is in progress"))
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 1)
+        // The result is the first run's, complete.
+        let (complete, manifest) = isComplete(f.output)
+        #expect(complete)
+        #expect(String(decoding: manifest ?? Data(), as: UTF8.self).contains("\"min_cell\": 5"))
+        #expect(tree(f.output).keys.contains("2012-03/unhcr/aggregates.csv"))
+    }
+
+    @Test func killedRunsLeaveThePreviousOrTheNewResult() throws {
+        let f = Fixture(registry: nil)
+        try Self.copySample(to: f.input)
+        let first = try Binary.run(["run", "--input", f.input, "--output", f.output, "--quiet"])
+        #expect(first.status == 1)
+        let previous = tree(f.output)
+        // A new input: one more file. Runs killed at several moments.
+        try FileManager.default.copyItem(atPath: f.input + "/2012/03/detention_IDC-TPI_2012-03.xml", toPath: f.input + "/2012/03/detention_IDC-TPI_2012-03_r2.xml")
+        var sawPrevious = false
+        for delay in [0, 30_000, 80_000, 150_000, 250_000, 400_000] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Binary.path)
+            p.arguments = ["run", "--input", f.input, "--output", f.output, "--quiet"]
+            try p.run()
+            usleep(useconds_t(delay))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let (complete, _) = isComplete(f.output)
+            #expect(complete, "after a kill at \(delay) µs")
+            if tree(f.output) == previous { sawPrevious = true }
+        }
+        #expect(sawPrevious)
+        let last = try Binary.run(["run", "--input", f.input, "--output", f.output, "--quiet"])
+        #expect(last.status == 1)
+        #expect(isComplete(f.output).complete)
+        #expect(tree(f.output) != previous)
+        // Leftovers of killed runs are cleaned by the next run.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: f.root).filter { $0.contains("staging") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func anUnwritableOutputLocationExits4AndKeepsThePreviousResult() throws {
+        let f = Fixture()
+        f.write("detention_IDC-TPI_2012-03.csv", Rows.detentionFile([Rows.detention(1)]))
+        let parent = f.root + "/out"
+        mkdir(parent, 0o755)
+        let output = parent + "/Output"
+        #expect(try Binary.run(["run", "--input", f.input, "--output", output, "--quiet"]).status == 0)
+        let previous = tree(output)
+        f.write("detention_IDC-JKT_2012-03.csv", Rows.detentionFile([Rows.detention(2)]))
+        // Root writes everywhere: make the folder immutable instead (ext4 attribute).
+        let chattr = Process()
+        chattr.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        chattr.arguments = ["+i", parent]
+        try chattr.run()
+        chattr.waitUntilExit()
+        #expect(chattr.terminationStatus == 0)
+        defer {
+            let undo = Process()
+            undo.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+            undo.arguments = ["-i", parent]
+            try? undo.run()
+            undo.waitUntilExit()
+        }
+        let r = try Binary.run(["run", "--input", f.input, "--output", output])
+        #expect(r.status == 4)
+        #expect(r.stderr.contains("the previous \(output) is left as it was"))
+        #expect(tree(output) == previous)
+    }
+}
