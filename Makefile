@@ -9,7 +9,7 @@ SHELL        := /bin/bash
 APT_INSTALL  := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release run test check-xsd sample schemas docs iso-codes clean
+.PHONY: help deps build release run test check-xsd sample schemas docs bench iso-codes clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,9 @@ schemas: build ## Regenerate docs/schemas/*.xsd from the field lists
 
 docs: build ## Regenerate docs/validation.md from the code explanations
 	python3 scripts/gen-validation-doc.py $(BIN_DEBUG)
+
+bench: release ## Benchmark caseload run on about 25k, 250k and 1M generated records (inputs cached in Benchmarks/data/)
+	python3 Benchmarks/bench.py $(SIZES)
 
 iso-codes: ## Regenerate the country and province lists from Debian's iso-codes
 	python3 scripts/gen-iso.py

@@ -162,7 +162,8 @@ struct MigrantHistory {
             }
         }
         caseload.sort { a, b in
-            for (x, y) in zip(a.cells, b.cells) where x != y { return Array(x.utf8).lexicographicallyPrecedes(Array(y.utf8)) }
+            if a.unhcrID != b.unhcrID { return a.unhcrID.utf8.lexicographicallyPrecedes(b.unhcrID.utf8) }
+            for (x, y) in zip(a.cells, b.cells) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
             return false
         }
         return Result(indicators: indicators, caseload: caseload)
