@@ -74,9 +74,13 @@ extension Pipeline {
     /// report and the shared exports, then issues.csv, then the manifest of them all.
     public static func render(_ j: Judgement, figures: [PeriodFigures], options: RunOptions) -> [(path: String, bytes: [UInt8])] {
         var files: [(path: String, bytes: [UInt8])] = []
+        let names = j.registry.facilities.mapValues(\.name)
         for f in figures {
             let p = f.period.description
-            files.append(("\(p)/report.json", ReportJSON.render(f, quality: dataQuality(j, period: f.period))))
+            let quality = dataQuality(j, period: f.period)
+            files.append(("\(p)/report.html", ReportHTML.render(f, context: ReportHTML.Context(history: figures.filter { $0.period <= f.period },
+                                                                                               quality: quality, facilityNames: names))))
+            files.append(("\(p)/report.json", ReportJSON.render(f, quality: quality)))
             files.append(("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: Suppression.sharedCells(f, k: options.minCell), hxl: options.hxl)))
             files.append(("\(p)/unhcr/caseload.csv", CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl)))
         }
@@ -123,8 +127,13 @@ extension Pipeline {
             guard let fac = i.facility, let f = j.registry[fac] else { return nil }
             return (f.kind == .SHELTER ? "shelter" : "detention", fac)
         }
+        let rejectedFiles = j.files.filter { $0.name?.period == period && $0.outcome == .rejected }.sorted(by: JudgedFile.pathOrder).map { f in
+            let why = f.findings.first { $0.code.isFileLevel && $0.code.severity == .error } ?? f.findings.first!
+            return (path: f.path, code: why.code.rawValue, message: why.message)
+        }
         return DataQuality(files: counts.keys.sorted().map { counts[$0]! }, recordsAccepted: accepted, recordsRejected: rejected,
-                           issues: byCode.sorted { $0.code < $1.code }, missing: missing.sorted { ($0.kind, $0.facility) < ($1.kind, $1.facility) })
+                           issues: byCode.sorted { $0.code < $1.code }, missing: missing.sorted { ($0.kind, $0.facility) < ($1.kind, $1.facility) },
+                           rejectedFiles: rejectedFiles)
     }
 
     /// `--output` may not lie inside the input folder, nor contain it.
