@@ -9,14 +9,15 @@ SHELL        := /bin/bash
 APT_INSTALL  := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release run test check-xsd sample schemas docs bench iso-codes clean
+.PHONY: help deps build release run test check-xsd sample schemas docs bench screenshots iso-codes clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-deps: ## Install the system packages the build and the tests need (libxml2-dev, xmllint)
+deps: ## Install the system packages the build and the tests need (libxml2-dev, xmllint, chromium)
 	@pkg-config --exists libxml-2.0 || { $(APT_INSTALL) libxml2-dev || { apt-get update && $(APT_INSTALL) libxml2-dev; }; }
 	@command -v xmllint >/dev/null || { $(APT_INSTALL) libxml2-utils || { apt-get update && $(APT_INSTALL) libxml2-utils; }; }
+	@command -v chromium >/dev/null || { $(APT_INSTALL) chromium || { apt-get update && $(APT_INSTALL) chromium; }; }
 
 build: deps ## Debug build
 	$(SWIFT) build
@@ -45,6 +46,11 @@ sample: build ## Regenerate the committed sample Input/ (seed $(SEED))
 schemas: build ## Regenerate docs/schemas/*.xsd from the field lists
 	$(BIN_DEBUG) schema detention > docs/schemas/detention.xsd
 	$(BIN_DEBUG) schema shelter > docs/schemas/shelter.xsd
+
+screenshots: run ## Render the first screen of the sample's 2012-03 report to docs/report.png (headless Chromium)
+	unshare --net chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=$$(mktemp -d) \
+	  --disable-background-networking --disable-component-update --host-resolver-rules="MAP * ~NOTFOUND" \
+	  --hide-scrollbars --window-size=1280,900 --screenshot=docs/report.png file://$(CURDIR)/Output/2012-03/report.html 2>/dev/null
 
 docs: build ## Regenerate docs/validation.md from the code explanations
 	python3 scripts/gen-validation-doc.py $(BIN_DEBUG)
