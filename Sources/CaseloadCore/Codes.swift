@@ -1,29 +1,61 @@
 /// Closed code lists of the contract. Each is an enum whose raw value is the code as written
 /// upper-case; parsing is ASCII case-insensitive after trimming (done by the readers).
-public protocol Code: CaseIterable, Hashable, Sendable, RawRepresentable where RawValue == String, AllCases == [Self] {}
+public protocol Code: CaseIterable, Hashable, Sendable, RawRepresentable where RawValue == String, AllCases == [Self] {
+    /// The codes as bytes (`CodeTable()`), built once per list.
+    static var table: CodeTable<Self> { get }
+}
+
+/// The codes of one list as bytes, for parsing without building Strings.
+public struct CodeTable<C: Code>: Sendable {
+    let codes: [[UInt8]]
+    let cases: [C]
+
+    public init() {
+        cases = C.allCases
+        codes = cases.map { Array($0.rawValue.utf8) }
+    }
+
+    /// ASCII case-insensitive match of the bytes against every code of the list.
+    @inline(__always)
+    public func parse<S: Collection>(_ bytes: S) -> C? where S.Element == UInt8 {
+        let n = bytes.count
+        outer: for (i, code) in codes.enumerated() where code.count == n {
+            var j = 0
+            for b in bytes {
+                let u = b >= 0x61 && b <= 0x7A ? b &- 0x20 : b
+                if u != code[j] { continue outer }
+                j += 1
+            }
+            return cases[i]
+        }
+        return nil
+    }
+}
 
 extension Code {
     /// Index of the case in `allCases`: the bit of a `CodeSet`.
     public var ordinal: Int { Self.allCases.firstIndex(of: self)! }
 
     /// Parses a code from bytes, ASCII case-insensitively.
+    @inline(__always)
     public static func parse<S: Collection>(_ bytes: S) -> Self? where S.Element == UInt8 {
-        guard bytes.count <= 32 else { return nil }
-        var upper = [UInt8]()
-        upper.reserveCapacity(bytes.count)
-        for b in bytes { upper.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
-        return Self(rawValue: String(decoding: upper, as: UTF8.self))
+        table.parse(bytes)
     }
 
     /// `F, M, X`: the list as a message shows it.
     public static var listed: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
-public enum Sex: String, Code { case F, M, X }
+public enum Sex: String, Code {
+    public static let table = CodeTable<Sex>()
+    case F, M, X }
 
-public enum Interception: String, Code { case SEA, LAND, AIR }
+public enum Interception: String, Code {
+    public static let table = CodeTable<Interception>()
+    case SEA, LAND, AIR }
 
 public enum Status: String, Code {
+    public static let table = CodeTable<Status>()
     case PENDING_RSD, RECOGNIZED, REJECTED
     case RESETTLED, RETURNED, TRANSFERRED, DEPORTED, ABSCONDED, RELEASED, DECEASED
 
@@ -33,31 +65,39 @@ public enum Status: String, Code {
 }
 
 public enum Vulnerability: String, Code {
+    public static let table = CodeTable<Vulnerability>()
     case MEDICAL, DISABILITY, PREGNANT, ELDERLY, SURVIVOR_TORTURE, SURVIVOR_SGBV, VOT, SINGLE_PARENT
 }
 
 public enum Service: String, Code {
+    public static let table = CodeTable<Service>()
     case MEDICAL, PSYCHOSOCIAL, FOOD, NFI, ACCOMMODATION, EDUCATION, INTERPRETATION, COUNSELLING, AVR_COUNSELLING
 }
 
 public enum Exploitation: String, Code {
+    public static let table = CodeTable<Exploitation>()
     case LABOUR, SEXUAL, DOMESTIC_SERVITUDE, FORCED_MARRIAGE, FORCED_CRIMINALITY, ORGAN_REMOVAL, OTHER
 }
 
 public enum Sector: String, Code {
+    public static let table = CodeTable<Sector>()
     case FISHING, DOMESTIC_WORK, CONSTRUCTION, AGRICULTURE, MANUFACTURING, HOSPITALITY, ENTERTAINMENT, OTHER
 }
 
 public enum Referral: String, Code {
+    public static let table = CodeTable<Referral>()
     case POLICE, NGO, SELF, FAMILY, CONSULATE, IOM, GOVERNMENT, OTHER
 }
 
 public enum Assistance: String, Code {
+    public static let table = CodeTable<Assistance>()
     case MEDICAL, PSYCHOSOCIAL, SHELTER, LEGAL, RETURN, REINTEGRATION, EDUCATION, LIVELIHOOD, FAMILY_TRACING
 }
 
 /// The registry's facility kinds.
-public enum FacilityKind: String, Code { case IDC, COMMUNITY, SHELTER }
+public enum FacilityKind: String, Code {
+    public static let table = CodeTable<FacilityKind>()
+    case IDC, COMMUNITY, SHELTER }
 
 /// The two kinds of submission.
 public enum SubmissionKind: String, Sendable, Hashable, CaseIterable, Comparable {
@@ -112,11 +152,30 @@ public struct Country: Hashable, Comparable, Sendable, CustomStringConvertible {
         index = i
     }
 
+    /// Three letters packed as a number: index into `byLetters`.
+    static let byLetters: [UInt16] = {
+        var t = [UInt16](repeating: .max, count: 26 * 26 * 26)
+        for (i, c) in countryCodes.enumerated() {
+            let b = Array(c.utf8)
+            t[(Int(b[0]) - 65) * 676 + (Int(b[1]) - 65) * 26 + (Int(b[2]) - 65)] = UInt16(i)
+        }
+        return t
+    }()
+
+    init(index: UInt16) { self.index = index }
+
     /// ASCII case-insensitive.
+    @inline(__always)
     public static func parse<S: Collection>(_ bytes: S) -> Country? where S.Element == UInt8 {
         guard bytes.count == 3 else { return nil }
-        let upper = bytes.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
-        return Country(code: String(decoding: upper, as: UTF8.self))
+        var key = 0
+        for b in bytes {
+            let u = b >= 0x61 && b <= 0x7A ? b &- 0x20 : b
+            guard u >= 0x41 && u <= 0x5A else { return nil }
+            key = key * 26 + Int(u - 0x41)
+        }
+        let i = byLetters[key]
+        return i == .max ? nil : Country(index: i)
     }
 
     public var code: String { countryCodes[Int(index)] }
