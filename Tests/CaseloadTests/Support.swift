@@ -117,27 +117,26 @@ enum Binary {
     }
 
     /// Runs the binary with its output discarded and returns its exit status and the peak
-    /// resident memory of that process alone (wait4), in KiB.
-    static func measured(_ arguments: [String]) -> (status: Int32, peakKiB: Int) {
-        var pid: pid_t = 0
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return (-1, 0) }
-        var status: Int32 = 0
-        var usage = rusage()
-        wait4(pid, &status, 0, &usage)
-        return ((status >> 8) & 0xFF, usage.ru_maxrss)
+    /// resident memory of that process alone, in KiB. A small Python parent starts it and reads
+    /// wait4's rusage: Linux counts the memory of the process that forked into a child's peak,
+    /// so the test process (large) must not be that parent.
+    static func measured(_ arguments: [String]) throws -> (status: Int32, peakKiB: Int) {
+        let script = """
+        import os, subprocess, sys
+        p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+        """
+        let r = try run(["-c", script, path] + arguments, executable: "/usr/bin/env", prefix: ["python3"])
+        let parts = r.stdout.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+        return (Int32(parts[0]), parts[1])
     }
 
-    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil) throws -> Result {
+    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil,
+                    executable: String? = nil, prefix: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
+        p.executableURL = URL(fileURLWithPath: executable ?? path)
+        p.arguments = prefix + arguments
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe()
