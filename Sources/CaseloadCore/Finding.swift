@@ -18,8 +18,8 @@ extension Issue {
     }
 }
 
-/// What a reader hands over, row by row, in file order.
-public enum RowEvent: Sendable {
+/// What a reader hands over, row by row, in file order (valid during the callback only).
+public enum RowEvent {
     /// A record with its values.
     case record(RawRecord)
     /// A CSV row with the wrong number of cells: the row is not checked further.

@@ -142,25 +142,59 @@ public enum Record: Sendable, Hashable {
     }
 }
 
-/// The values of one record as read, before validation: trimmed, empty meaning missing.
-/// Indexed by `Field.ordinal`. CSV gives every value as a cell (lists split later); XML gives
-/// lists as their `code` items.
-public struct RawRecord: Sendable {
-    public enum Value: Sendable, Equatable {
-        case text([UInt8])
-        case items([[UInt8]])
-    }
-
+/// The values of one record as read, before validation: byte ranges in a buffer that the reader
+/// owns, valid only while the reader's `onRow` callback runs (no copy, no String per cell).
+/// Values are trimmed; a missing value has no range. CSV gives every value as one cell (lists are
+/// split later on `;`, `|` or `,`); XML gives a list as its `code` items separated by NUL bytes,
+/// which no XML text can hold.
+public struct RawRecord {
     public var line: Int
-    public var values: [Value?]
+    public var bytes: UnsafeBufferPointer<UInt8>
+    public var ranges: [Range<Int>?]
+    public var nulSeparatedLists: Bool
 
-    public init(line: Int) {
+    public init(line: Int, bytes: UnsafeBufferPointer<UInt8>, nulSeparatedLists: Bool) {
         self.line = line
-        values = Array(repeating: nil, count: Field.allCases.count)
+        self.bytes = bytes
+        self.nulSeparatedLists = nulSeparatedLists
+        ranges = Array(repeating: nil, count: Field.allCases.count)
     }
 
-    public subscript(_ f: Field) -> Value? {
-        get { values[f.ordinal] }
-        set { values[f.ordinal] = newValue }
+    /// The value of a field, or nil when it is missing.
+    @inline(__always)
+    public subscript(_ f: Field) -> UnsafeBufferPointer<UInt8>? {
+        guard let r = ranges[f.ordinal] else { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[r])
+    }
+
+    /// A value as a test writes it: a cell, or XML `code` items.
+    public enum Value: Sendable {
+        case text(String)
+        case items([String])
+    }
+
+    /// Builds a record from values (for tests and tools) and runs `body` with it.
+    public static func with<T>(line: Int, _ values: [Field: Value], _ body: (RawRecord) -> T) -> T {
+        var storage: [UInt8] = []
+        var ranges: [Range<Int>?] = Array(repeating: nil, count: Field.allCases.count)
+        var nul = false
+        for f in Field.allCases {
+            guard let v = values[f] else { continue }
+            let start = storage.count
+            switch v {
+            case .text(let t):
+                if t.isEmpty { continue }
+                storage += Array(t.utf8)
+            case .items(let items):
+                nul = true
+                storage += Array(items.joined(separator: "\u{0}").utf8)
+            }
+            ranges[f.ordinal] = start..<storage.count
+        }
+        return storage.withUnsafeBufferPointer { buf in
+            var r = RawRecord(line: line, bytes: buf, nulSeparatedLists: nul)
+            r.ranges = ranges
+            return body(r)
+        }
     }
 }

@@ -31,6 +31,11 @@ public struct CSVScanner {
     @inline(__always)
     public func cell(_ i: Int) -> ArraySlice<UInt8> { storage[starts[i]..<ends[i]] }
 
+    /// The cells' buffer, for views that point into it.
+    public func withStorage<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        storage.withUnsafeBufferPointer(body)
+    }
+
     /// Starts after a UTF-8 byte-order mark; picks `;` when the first non-empty line contains
     /// `;` and no `,`.
     public init(_ bytes: UnsafeBufferPointer<UInt8>, limits: Limits = Limits()) {

@@ -28,6 +28,9 @@ public enum CSVSubmissionReader {
             let (mapping, headerFindings) = matchHeader(scanner, line: headerLine, kind: kind)
             let headerRejected = headerFindings.contains { $0.code.severity == .error }
             let width = scanner.cellCount
+            // One record view for the whole file: its ranges are rewritten row by row.
+            var raw = RawRecord(line: 0, bytes: UnsafeBufferPointer(start: nil, count: 0), nulSeparatedLists: false)
+            let columns = mapping.map { (column: $0.0, field: $0.1.ordinal) }
             // Rows are read to the end even when the header is bad: a CSV_SYNTAX or TOO_LARGE
             // further down comes first in the order of judging.
             while let line = try scanner.nextRow() {
@@ -39,12 +42,15 @@ public enum CSVSubmissionReader {
                 } else if scanner.cellCount != width {
                     onRow(.fieldCount(line: line, found: scanner.cellCount, expected: width))
                 } else {
-                    var raw = RawRecord(line: line)
-                    for (col, field) in mapping {
-                        let c = scanner.cell(col)
-                        if !c.isEmpty { raw.values[field.ordinal] = .text(Array(c)) }
+                    raw.line = line
+                    for (col, field) in columns {
+                        let s = scanner.starts[col], e = scanner.ends[col]
+                        raw.ranges[field] = e > s ? s..<e : nil
                     }
-                    onRow(.record(raw))
+                    scanner.withStorage { buf in
+                        raw.bytes = buf
+                        onRow(.record(raw))
+                    }
                 }
             }
             out.findings += headerFindings

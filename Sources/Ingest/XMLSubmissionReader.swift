@@ -153,11 +153,17 @@ final class SAXState {
     var stopped = false
     var malformed: (line: Int, message: String)?
     var schemaError: (line: Int, message: String)?
-    var record: RawRecord?
+    /// The record being read: its values, one after the other, and their ranges.
+    var inRecord = false
+    var recordLine = 0
+    var recordBytes: [UInt8] = []
+    var ranges: [Range<Int>?] = Array(repeating: nil, count: Field.allCases.count)
     var field: Field?
     var text: [UInt8] = []
-    var items: [[UInt8]] = []
+    var itemsStart = 0
     var fieldsByName: [String: Field] = [:]
+    /// libxml2 interns names per parse: a pointer seen once maps to its field without a String.
+    var fieldByPointer: [UnsafePointer<xmlChar>: Field?] = [:]
     static let textCap = 1 << 16
     /// libxml2's own limits, which its push parser leaves to the tree builder: enforced here.
     static let maxDepth = 256
@@ -205,6 +211,15 @@ private func cString(_ p: UnsafePointer<xmlChar>?) -> String? {
     return String(cString: p)
 }
 
+/// The bounds of a value without its surrounding XML white space.
+@inline(__always)
+func trimmedBounds(_ b: [UInt8]) -> (Int, Int) {
+    var s = 0, e = b.count
+    while s < e && (b[s] == 0x20 || b[s] == 0x09 || b[s] == 0x0D || b[s] == 0x0A) { s += 1 }
+    while e > s && (b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D || b[e - 1] == 0x0A) { e -= 1 }
+    return (s, e)
+}
+
 /// XML white space: space, tab, CR, LF.
 @inline(__always)
 func trimXML(_ b: [UInt8]) -> [UInt8] {
@@ -240,11 +255,26 @@ private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, _, _,
             }
         }
     case 2:
-        if !st.failed { st.record = RawRecord(line: st.startTagLine()) }
+        if !st.failed {
+            st.inRecord = true
+            st.recordLine = st.startTagLine()
+            st.recordBytes.removeAll(keepingCapacity: true)
+            for i in st.ranges.indices { st.ranges[i] = nil }
+        }
     case 3:
-        st.field = cString(localname).flatMap { st.fieldsByName[$0] }
+        if let name = localname {
+            if let known = st.fieldByPointer[name] {
+                st.field = known
+            } else {
+                let f = st.fieldsByName[String(cString: name)]
+                st.fieldByPointer[name] = f
+                st.field = f
+            }
+        } else {
+            st.field = nil
+        }
         st.text.removeAll(keepingCapacity: true)
-        st.items.removeAll()
+        st.itemsStart = st.recordBytes.count
     case 4:
         st.text.removeAll(keepingCapacity: true)
     default:
@@ -258,20 +288,35 @@ private let saxEndElement: endElementNsSAX2Func = { ctx, _, _, _ in
     defer { st.depth -= 1 }
     switch st.depth {
     case 2:
-        if let r = st.record, !st.failed { st.onRow(.record(r)) }
-        st.record = nil
+        if st.inRecord && !st.failed {
+            st.recordBytes.withUnsafeBufferPointer { buf in
+                var r = RawRecord(line: st.recordLine, bytes: buf, nulSeparatedLists: true)
+                r.ranges = st.ranges
+                st.onRow(.record(r))
+            }
+        }
+        st.inRecord = false
     case 3:
-        guard let f = st.field, st.record != nil else { return }
+        guard let f = st.field, st.inRecord else { return }
         if f.isList {
-            if !st.items.isEmpty { st.record![f] = .items(st.items) }
+            // Items were appended at each </code>, separated by NUL.
+            if st.recordBytes.count > st.itemsStart { st.ranges[f.ordinal] = st.itemsStart..<st.recordBytes.count }
         } else {
-            let t = trimXML(st.text)
-            if !t.isEmpty { st.record![f] = .text(t) }
+            let (s, e) = trimmedBounds(st.text)
+            if e > s {
+                let start = st.recordBytes.count
+                st.recordBytes.append(contentsOf: st.text[s..<e])
+                st.ranges[f.ordinal] = start..<st.recordBytes.count
+            }
         }
         st.field = nil
     case 4:
-        let t = trimXML(st.text)
-        if !t.isEmpty { st.items.append(t) }
+        guard st.inRecord, st.field?.isList == true else { return }
+        let (s, e) = trimmedBounds(st.text)
+        if e > s {
+            if st.recordBytes.count > st.itemsStart { st.recordBytes.append(0) }
+            st.recordBytes.append(contentsOf: st.text[s..<e])
+        }
         st.text.removeAll(keepingCapacity: true)
     default:
         break
@@ -285,7 +330,7 @@ private let saxCharacters: charactersSAXFunc = { ctx, ch, len in
         st.limitBroken("huge text node: over \(SAXState.maxTextNode) bytes")
         return
     }
-    guard st.depth >= 3, st.record != nil, let ch, st.text.count < SAXState.textCap else { return }
+    guard st.depth >= 3, st.inRecord, let ch, st.text.count < SAXState.textCap else { return }
     st.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: min(Int(len), SAXState.textCap - st.text.count)))
 }
 

@@ -41,14 +41,16 @@ public struct RecordValidator {
             var accepted = record
             if let id = c.caseID {
                 if let first = seen[id] {
-                    findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText,
+                    findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText(),
                                             message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
                     accepted = nil
                 } else {
                     seen[id] = raw.line
                 }
             }
-            findings.sort { ($0.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $0.code) < ($1.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $1.code) }
+            if findings.count > 1 {
+                findings.sort { ($0.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $0.code) < ($1.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $1.code) }
+            }
             return Judgement(record: accepted, findings: findings, isRecord: true)
         }
     }
@@ -60,32 +62,29 @@ struct Checker {
     let period: Period
     var findings: [Finding] = []
     var failed = false
-    /// The case id as written (for every issue of the record), and parsed when valid.
-    var caseIDText: String?
     var caseID: CaseID?
 
     init(raw: RawRecord, period: Period) {
         self.raw = raw
         self.period = period
-        if case .text(let t)? = raw[.case_id] { caseIDText = String(decoding: t, as: UTF8.self) }
+    }
+
+    /// The case id as written, for the issues of the record (made only when there is one).
+    func caseIDText() -> String? {
+        raw[.case_id].map { String(decoding: $0, as: UTF8.self) }
     }
 
     mutating func fail(_ code: IssueCode, _ field: Field, _ message: String) {
-        findings.append(Finding(code, line: raw.line, field: field.rawValue, caseID: caseIDText, message: message))
+        findings.append(Finding(code, line: raw.line, field: field.rawValue, caseID: caseIDText(), message: message))
         if code.severity == .error { failed = true }
     }
 
-    func text(_ f: Field) -> [UInt8]? {
-        switch raw[f] {
-        case .text(let t)?: return t
-        case .items(let items)?: return Array(items.joined(separator: [0x7C]))
-        case nil: return nil
-        }
-    }
+    @inline(__always)
+    func text(_ f: Field) -> UnsafeBufferPointer<UInt8>? { raw[f] }
 
     // MARK: value types
 
-    mutating func required(_ f: Field) -> [UInt8]? {
+    mutating func required(_ f: Field) -> UnsafeBufferPointer<UInt8>? {
         guard let t = text(f) else {
             fail(.REQUIRED, f, "a value is required")
             return nil
@@ -130,48 +129,61 @@ struct Checker {
         return c
     }
 
-    /// The items of a list: split on `;`, `|` or `,` in CSV, trimmed, empty items dropped.
-    func items(_ f: Field) -> [[UInt8]] {
-        switch raw[f] {
-        case .items(let items)?: return items
-        case .text(let t)?:
-            return t.split(whereSeparator: { $0 == 0x3B || $0 == 0x7C || $0 == 0x2C }).compactMap { item in
-                var s = item.startIndex, e = item.endIndex
-                while s < e && (item[s] == 0x20 || item[s] == 0x09) { s += 1 }
-                while e > s && (item[e - 1] == 0x20 || item[e - 1] == 0x09) { e -= 1 }
-                return s == e ? nil : Array(item[s..<e])
+    /// Calls `body` with each item of a list: split on `;`, `|` or `,` in CSV (on NUL for XML
+    /// `code` items), trimmed of spaces and tabs, empty items dropped. Stops when `body` says so.
+    func forEachItem(_ f: Field, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        guard let t = raw[f] else { return }
+        let xml = raw.nulSeparatedLists
+        var start = 0
+        let n = t.count
+        var i = 0
+        while i <= n {
+            let end = i == n || (xml ? t[i] == 0 : (t[i] == 0x3B || t[i] == 0x7C || t[i] == 0x2C))
+            if end {
+                var s = start, e = i
+                if !xml {
+                    while s < e && (t[s] == 0x20 || t[s] == 0x09) { s += 1 }
+                    while e > s && (t[e - 1] == 0x20 || t[e - 1] == 0x09) { e -= 1 }
+                }
+                if e > s && !body(UnsafeBufferPointer(rebasing: t[s..<e])) { return }
+                start = i + 1
             }
-        case nil: return []
+            i += 1
         }
     }
 
     mutating func list<C: Code>(_ f: Field, _ type: C.Type, required: Bool) -> (ok: Bool, value: CodeSet<C>) {
-        let list = items(f)
-        if list.isEmpty {
-            if required { fail(.REQUIRED, f, "at least one item is required") }
-            return (!required, CodeSet())
-        }
         var set = CodeSet<C>()
-        for item in list {
+        var any = false
+        var bad: String?
+        forEachItem(f) { item in
+            any = true
             guard let c = C.parse(item) else {
-                fail(.CODE, f, "\(WrittenBack.quoted(item)) is not one of \(C.listed)")
-                return (false, set)
+                bad = WrittenBack.quoted(item)
+                return false
             }
             set.insert(c)
+            return true
+        }
+        if let bad {
+            fail(.CODE, f, "\(bad) is not one of \(C.listed)")
+            return (false, set)
+        }
+        if !any {
+            if required { fail(.REQUIRED, f, "at least one item is required") }
+            return (!required, CodeSet())
         }
         return (true, set)
     }
 
+
     mutating func boolean(_ f: Field) -> (ok: Bool, value: Bool) {
         guard let t = text(f) else { return (true, false) }
-        let upper = String(decoding: t.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
-        switch upper {
-        case "Y", "YES", "TRUE", "1": return (true, true)
-        case "N", "NO", "FALSE", "0": return (true, false)
-        default:
+        guard let w = BooleanWord.parse(t) else {
             fail(.FORMAT, f, "\(WrittenBack.quoted(t)) is not a boolean (Y, N, YES, NO, TRUE, FALSE, 1 or 0)")
             return (false, false)
         }
+        return (true, w.value)
     }
 
     /// A date; `ok` is false when the field failed (missing and required, bad, or in the future).
@@ -290,4 +302,11 @@ struct Checker {
                              sector: sector.value, exploitationCountry: ec, referral: referral.value,
                              assistance: assistance.value, consentToShare: consent.value)
     }
+}
+
+/// The words of a boolean, ASCII case-insensitive.
+enum BooleanWord: String, Code {
+    static let table = CodeTable<BooleanWord>()
+    case Y, YES, TRUE, ONE = "1", N, NO, FALSE, ZERO = "0"
+    var value: Bool { self == .Y || self == .YES || self == .TRUE || self == .ONE }
 }

@@ -20,17 +20,16 @@ struct RecordRuleTests {
         .consent_to_share: "Y",
     ]
 
-    static func raw(_ values: [Field: String], line: Int = 7) -> RawRecord {
-        var r = RawRecord(line: line)
-        for (f, v) in values where !v.isEmpty { r[f] = .text(Array(v.utf8)) }
-        return r
+    /// Judges one record built from values.
+    static func judge(_ v: inout RecordValidator, _ values: [Field: String], line: Int = 7) -> RecordValidator.Judgement {
+        RawRecord.with(line: line, values.mapValues { .text($0) }) { v.judge(.record($0)) }
     }
 
     static func judge(_ kind: SubmissionKind, _ changes: [Field: String], period: Period = period) -> RecordValidator.Judgement {
         var values = kind == .detention ? goodDetention : goodShelter
         for (f, v) in changes { values[f] = v }
         var v = RecordValidator(kind: kind, period: period)
-        return v.judge(.record(raw(values)))
+        return judge(&v, values)
     }
 
     struct Case: CustomTestStringConvertible, Sendable {
@@ -154,11 +153,11 @@ struct RecordRuleTests {
 
     @Test func duplicateIDsKeepTheFirstOutcome() throws {
         var v = RecordValidator(kind: .detention, period: Self.period)
-        let a = v.judge(.record(Self.raw(Self.goodDetention, line: 2)))
+        let a = Self.judge(&v, Self.goodDetention, line: 2)
         var bad = Self.goodDetention
         bad[.sex] = "Q"
-        let b = v.judge(.record(Self.raw(bad, line: 3)))
-        let c = v.judge(.record(Self.raw(Self.goodDetention, line: 4)))
+        let b = Self.judge(&v, bad, line: 3)
+        let c = Self.judge(&v, Self.goodDetention, line: 4)
         #expect(a.record != nil && a.findings.isEmpty)
         #expect(b.findings.map(\.code) == [.DUPLICATE_ID, .CODE])
         #expect(c.findings.map(\.code) == [.DUPLICATE_ID])
@@ -171,8 +170,8 @@ struct RecordRuleTests {
         var v = RecordValidator(kind: .detention, period: Self.period)
         var bad = Self.goodDetention
         bad[.case_id] = "X-1"
-        _ = v.judge(.record(Self.raw(bad, line: 2)))
-        let second = v.judge(.record(Self.raw(bad, line: 3)))
+        _ = Self.judge(&v, bad, line: 2)
+        let second = Self.judge(&v, bad, line: 3)
         #expect(second.findings.map(\.code) == [.FORMAT])
         #expect(second.findings[0].caseID == "X-1")
     }
@@ -189,12 +188,10 @@ struct RecordRuleTests {
     }
 
     @Test func xmlListsAreItemsNotSplit() throws {
-        var values = Self.goodDetention
-        values[.services] = nil
-        var r = Self.raw(values)
-        r[.services] = .items([Array("FOOD".utf8), Array("A,B".utf8)])
+        var values: [Field: RawRecord.Value] = Self.goodDetention.mapValues { .text($0) }
+        values[.services] = .items(["FOOD", "A,B"])
         var v = RecordValidator(kind: .detention, period: Self.period)
-        let j = v.judge(.record(r))
+        let j = RawRecord.with(line: 7, values) { v.judge(.record($0)) }
         #expect(j.findings.map(\.code) == [.CODE])
         #expect(j.findings[0].message.hasPrefix("'A,B' is not one of"))
     }
