@@ -1,6 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Release builds optimise across the stage modules: the hot path (bytes to records to figures)
+/// crosses them, and generic parsing code must be specialised where it is called.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "caseload",
     platforms: [.macOS(.v14)],
@@ -19,16 +23,17 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CSystem"),
-        .target(name: "CaseloadCore"),
+        .target(name: "CaseloadCore", swiftSettings: optimise),
         .target(
             name: "Ingest",
-            dependencies: ["CaseloadCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CaseloadCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: optimise
         ),
-        .target(name: "Validate", dependencies: ["CaseloadCore"]),
-        .target(name: "Aggregate", dependencies: ["CaseloadCore"]),
-        .target(name: "Emit", dependencies: ["CaseloadCore", "CSystem"]),
-        .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit"]),
-        .target(name: "Synth", dependencies: ["CaseloadCore"]),
+        .target(name: "Validate", dependencies: ["CaseloadCore"], swiftSettings: optimise),
+        .target(name: "Aggregate", dependencies: ["CaseloadCore"], swiftSettings: optimise),
+        .target(name: "Emit", dependencies: ["CaseloadCore", "CSystem"], swiftSettings: optimise),
+        .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit"], swiftSettings: optimise),
+        .target(name: "Synth", dependencies: ["CaseloadCore"], swiftSettings: optimise),
         .executableTarget(
             name: "caseload",
             dependencies: ["Caseload", "CaseloadCore", "Synth", "Emit",

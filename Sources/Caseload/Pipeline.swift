@@ -21,6 +21,8 @@ public enum Pipeline {
         public var registry: Registry
         public var files: [JudgedFile]
         public var issues: [Issue]
+        /// Wall-clock seconds by stage (`judge`, `aggregate`, `render`, `write`), for the log and `make bench`.
+        public var timings: [String: Double] = [:]
     }
 
     /// Stages 1–4.
@@ -35,8 +37,11 @@ public enum Pipeline {
         let entries = Discovery.entries(in: input)
         let threads = options.threads > 0 ? options.threads : Pipeline.cores
         let done = Counter()
+        let started = Clock.wall()
         var files = parallelMap(entries, threads: threads) { entry in
-            let f = FileJudge.judge(entry: entry, readPath: input + "/" + entry.displayPath, registry: registry, options: options)
+            let cpu = Clock.threadCPU()
+            var f = FileJudge.judge(entry: entry, readPath: input + "/" + entry.displayPath, registry: registry, options: options)
+            f.cpuSeconds = Clock.threadCPU() - cpu
             if let progress { progress(done.increment() + 1, entries.count) }
             return f
         }
@@ -45,7 +50,7 @@ public enum Pipeline {
         FileRules.chooseRevisions(&files)
         var issues = files.flatMap { $0.issues() }
         issues += AcrossFiles.issues(files: files, registry: registry)
-        return Judgement(registry: registry, files: files, issues: issues)
+        return Judgement(registry: registry, files: files, issues: issues, timings: ["judge": Clock.wall() - started])
     }
 
     /// `caseload validate`: the given files judged against the registry of `input`, alone and
@@ -60,6 +65,16 @@ public enum Pipeline {
         let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
         FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)
         return files
+    }
+
+    public enum Clock {
+        public static func wall() -> Double { read(CLOCK_MONOTONIC) }
+        public static func threadCPU() -> Double { read(CLOCK_THREAD_CPUTIME_ID) }
+        static func read(_ c: clockid_t) -> Double {
+            var ts = timespec()
+            clock_gettime(c, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
     }
 
     static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

@@ -53,19 +53,25 @@ extension Pipeline {
         } catch {
             return .failed(error.description)
         }
-        let judgement: Judgement
+        var judgement: Judgement
         do {
             judgement = try judge(input: options.input, options: options.judge, progress: options.progress)
         } catch {
             return .configuration(error)
         }
+        var t = Clock.wall()
         let figures = aggregate(judgement)
+        judgement.timings["aggregate"] = Clock.wall() - t
+        t = Clock.wall()
         let outputs = render(judgement, figures: figures, options: options)
+        judgement.timings["render"] = Clock.wall() - t
+        t = Clock.wall()
         do {
             try folder.replace(with: outputs)
         } catch {
             return .failed(error.description)
         }
+        judgement.timings["write"] = Clock.wall() - t
         let rejections = judgement.issues.contains { $0.severity == .error }
         return .written(judgement, figures, rejections: rejections)
     }

@@ -5,9 +5,11 @@ public enum Field: String, CaseIterable, Sendable, Hashable {
     case identification_date, admission_date, discharge_date, exploitation, sector, exploitation_country
     case referral, assistance, consent_to_share
 
-    /// Position in `allCases`, used to index raw records.
-    public var ordinal: Int { Field.ordinals[self]! }
-    static let ordinals: [Field: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// Position in `allCases`, used to index raw records: the case's tag, read from its one-byte
+    /// representation (declaration order; a test holds it to `allCases`), so that the hot path
+    /// never hashes.
+    @inline(__always)
+    public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
     /// The XML element name: the column in lowerCamelCase.
     public var xmlName: String {

@@ -27,6 +27,8 @@ public struct JudgedFile: Sendable {
     public var records: [LocatedRecord]
     public var acceptedRecords: Int
     public var rejectedRecords: Int
+    /// CPU time spent judging the file (reading, hashing, parsing, validating), for `make bench`.
+    public var cpuSeconds: Double = 0
 
     public init(path: String, pathBytes: [UInt8], name: FileName?) {
         self.path = path; self.pathBytes = pathBytes; self.name = name

@@ -152,7 +152,12 @@ enum Summary {
             let first = figures.first(where: { !$0.victims.isEmpty })!.period
             logger.info("\(last.period): \(a.total) victims of trafficking assisted, \(c.total) since \(first)")
         }
-        logger.info("elapsed: \(String(format: seconds)) s")
+        var cpu: [String: (seconds: Double, bytes: Int)] = [:]
+        for f in j.files { if let n = f.name { cpu[n.format.rawValue, default: (0, 0)].seconds += f.cpuSeconds; cpu[n.format.rawValue]!.bytes += f.size ?? 0 } }
+        var stages: Logger.Metadata = [:]
+        for (k, v) in j.timings { stages[k] = "\(String(format: v))" }
+        for (k, v) in cpu { stages["\(k)_cpu"] = "\(String(format: v.seconds))"; stages["\(k)_bytes"] = "\(v.bytes)" }
+        logger.info("elapsed: \(String(format: seconds)) s", metadata: stages)
     }
 
     static func String(format seconds: Double) -> Swift.String {

@@ -183,3 +183,16 @@ struct DocumentationTests {
         }
     }
 }
+
+struct OrdinalTests {
+    func check<C: Code>(_: C.Type) {
+        for (i, c) in C.allCases.enumerated() { #expect(c.ordinal == i, "\(C.self).\(c)") }
+        #expect(C.allCases.count <= 16)  // a CodeSet has 16 bits
+    }
+
+    @Test func ordinalsFollowAllCases() {
+        for (i, f) in Field.allCases.enumerated() { #expect(f.ordinal == i) }
+        check(Sex.self); check(Interception.self); check(Status.self); check(Vulnerability.self); check(Service.self)
+        check(Exploitation.self); check(Sector.self); check(Referral.self); check(Assistance.self); check(FacilityKind.self)
+    }
+}
