@@ -17,23 +17,32 @@ public struct UsedSubmission: Sendable {
 public enum Aggregator {
     public static func figures(_ submissions: [UsedSubmission]) -> [PeriodFigures] {
         let periods = Set(submissions.map(\.period)).sorted()
-        var detention: [Period: [(DetentionRecord, Facility)]] = [:]
-        var shelter: [Period: [(ShelterRecord, Facility)]] = [:]
+        // Facilities and provinces as indices, in code order (ties of principal records go to the
+        // facility code that sorts first, which is then the smaller index).
+        let facilityCodes = Set(submissions.map(\.facility.code)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let provinces = Set(submissions.map(\.facility.province)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let labels = Labels(facilities: facilityCodes, provinces: provinces)
+        let facilityIndex = Dictionary(uniqueKeysWithValues: facilityCodes.enumerated().map { ($1, $0) })
+        let provinceIndex = Dictionary(uniqueKeysWithValues: provinces.enumerated().map { ($1, $0) })
+        var detention: [Period: [(DetentionRecord, Place)]] = [:]
+        var shelter: [Period: [(ShelterRecord, Place)]] = [:]
         var hasDetention = Set<Period>(), hasShelter = Set<Period>()
         for s in submissions {
+            let place = Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
+                              community: s.facility.kind == .COMMUNITY)
             switch s.kind {
             case .detention: hasDetention.insert(s.period)
             case .shelter: hasShelter.insert(s.period)
             }
             for r in s.records {
                 switch r {
-                case .detention(let d): detention[s.period, default: []].append((d, s.facility))
-                case .shelter(let v): shelter[s.period, default: []].append((v, s.facility))
+                case .detention(let d): detention[s.period, default: []].append((d, place))
+                case .shelter(let v): shelter[s.period, default: []].append((v, place))
                 }
             }
         }
-        var migrants = MigrantHistory()
-        var victims = VictimHistory()
+        var migrants = MigrantHistory(labels: labels)
+        var victims = VictimHistory(labels: labels)
         var out: [PeriodFigures] = []
         for p in periods {
             let m = migrants.advance(to: p, records: detention[p] ?? [])
@@ -47,118 +56,252 @@ public enum Aggregator {
     }
 }
 
-/// Counts of one indicator by dimension and category.
-struct Tally {
-    var counts: [String: [String: Int]] = [:]
+/// Where a record comes from, as indices.
+struct Place {
+    var facility: Int
+    var province: Int
+    var community: Bool
+}
 
-    mutating func add(_ dimension: String, _ categories: [String], _ delta: Int = 1) {
-        for c in categories {
-            let n = (counts[dimension]?[c] ?? 0) + delta
-            counts[dimension, default: [:]][c] = n == 0 ? nil : n
+/// Whether a record from `a` is the principal over one from `b`: the later date, then the
+/// facility code that sorts first.
+@inline(__always)
+func prefers(_ da: Day, _ a: Place, over db: Day, _ b: Place) -> Bool {
+    da != db ? da > db : a.facility < b.facility
+}
+
+/// The dimensions of indicators.md as small integer categories, so that counting is array
+/// arithmetic; names are given to the categories only when the figures are built.
+enum Dim: Int, CaseIterable {
+    case total, sex, ageGroup, sexAge, nationality, placement, facility, province, status, interception
+    case vulnerability, service, exploitation, sector, exploitationCountry, trafficking, referral, assistance
+
+    init(_ name: String) {
+        switch name {
+        case "total": self = .total
+        case "sex": self = .sex
+        case "age_group": self = .ageGroup
+        case "sex_age": self = .sexAge
+        case "nationality": self = .nationality
+        case "placement": self = .placement
+        case "facility": self = .facility
+        case "province": self = .province
+        case "status": self = .status
+        case "interception": self = .interception
+        case "vulnerability": self = .vulnerability
+        case "service": self = .service
+        case "exploitation": self = .exploitation
+        case "sector": self = .sector
+        case "exploitation_country": self = .exploitationCountry
+        case "trafficking": self = .trafficking
+        case "referral": self = .referral
+        default: self = .assistance
         }
     }
 
-    func figures(_ name: String, _ dimensions: [String]) -> IndicatorFigures {
-        IndicatorFigures(name: name, dimensions: dimensions.map {
-            DimensionFigures(name: $0, multiValued: IndicatorCatalogue.multiValued.contains($0), counts: counts[$0] ?? [:])
+    var isMulti: Bool { self == .vulnerability || self == .service || self == .exploitation || self == .assistance }
+}
+
+/// How categories are named, per dimension (facilities and provinces by their sorted codes).
+struct Labels {
+    let facilities: [String]
+    let provinces: [String]
+    static let trafficking = ["DOMESTIC", "INTERNATIONAL", "UNKNOWN"]
+
+    func size(_ d: Dim) -> Int {
+        switch d {
+        case .total: return 1
+        case .sex: return 3
+        case .ageGroup: return 5
+        case .sexAge: return 15
+        case .nationality, .exploitationCountry: return countryCodes.count
+        case .placement: return 2
+        case .facility: return facilities.count
+        case .province: return provinces.count
+        case .status: return Status.allCases.count
+        case .interception: return Interception.allCases.count + 1
+        case .vulnerability: return Vulnerability.allCases.count + 1
+        case .service: return Service.allCases.count + 1
+        case .exploitation: return Exploitation.allCases.count + 1
+        case .sector: return Sector.allCases.count + 1
+        case .trafficking: return 3
+        case .referral: return Referral.allCases.count + 1
+        case .assistance: return Assistance.allCases.count + 1
+        }
+    }
+
+    func name(_ d: Dim, _ i: Int) -> String {
+        func code<C: Code>(_: C.Type, _ extra: String) -> String { i < C.allCases.count ? C.allCases[i].rawValue : extra }
+        switch d {
+        case .total: return "ALL"
+        case .sex: return Sex.allCases[i].rawValue
+        case .ageGroup: return AgeGroup.allCases[i].rawValue
+        case .sexAge: return Sex.allCases[i / 5].rawValue + "|" + AgeGroup.allCases[i % 5].rawValue
+        case .nationality, .exploitationCountry: return countryCodes[i]
+        case .placement: return i == 0 ? "IDC" : "COMMUNITY"
+        case .facility: return facilities[i]
+        case .province: return provinces[i]
+        case .status: return Status.allCases[i].rawValue
+        case .interception: return code(Interception.self, "UNKNOWN")
+        case .vulnerability: return code(Vulnerability.self, "NONE")
+        case .service: return code(Service.self, "NONE")
+        case .exploitation: return code(Exploitation.self, "NONE")
+        case .sector: return code(Sector.self, "UNKNOWN")
+        case .trafficking: return Labels.trafficking[i]
+        case .referral: return code(Referral.self, "UNKNOWN")
+        case .assistance: return code(Assistance.self, "NONE")
+        }
+    }
+}
+
+/// One case's categories: one per single-valued dimension, a bit set per list (`NONE` is the bit
+/// after the list's codes).
+struct Categories {
+    var single = [Int](repeating: 0, count: Dim.allCases.count)
+    var bits = [UInt32](repeating: 0, count: Dim.allCases.count)
+
+    mutating func list<C: Code>(_ d: Dim, _ set: CodeSet<C>) {
+        bits[d.rawValue] = set.isEmpty ? UInt32(1) << UInt32(C.allCases.count) : UInt32(set.bits)
+    }
+}
+
+/// Counts of one indicator, by dimension and category index.
+struct Tally {
+    let dims: [Dim]
+    var counts: [[Int]]
+
+    init(_ dimensions: [String], _ labels: Labels) {
+        dims = dimensions.map(Dim.init)
+        counts = dims.map { [Int](repeating: 0, count: labels.size($0)) }
+    }
+
+    @inline(__always)
+    mutating func add(_ c: Categories, _ delta: Int = 1) {
+        for (k, d) in dims.enumerated() {
+            if d.isMulti {
+                var b = c.bits[d.rawValue]
+                while b != 0 {
+                    let i = b.trailingZeroBitCount
+                    counts[k][i] += delta
+                    b &= b - 1
+                }
+            } else {
+                counts[k][c.single[d.rawValue]] += delta
+            }
+        }
+    }
+
+    func figures(_ name: String, _ dimensions: [String], _ labels: Labels) -> IndicatorFigures {
+        IndicatorFigures(name: name, dimensions: dimensions.enumerated().map { k, dname in
+            var named: [String: Int] = [:]
+            for (i, v) in counts[k].enumerated() where v != 0 { named[labels.name(dims[k], i)] = v }
+            return DimensionFigures(name: dname, multiValued: IndicatorCatalogue.multiValued.contains(dname), counts: named)
         })
     }
 }
 
-/// The categories of one case, by dimension.
-typealias Profile = [String: [String]]
-
-extension Tally {
-    mutating func add(_ profile: Profile, _ dimensions: [String], _ delta: Int = 1) {
-        for d in dimensions { add(d, profile[d] ?? [], delta) }
-    }
-}
-
-func listCategories<C: Code>(_ set: CodeSet<C>) -> [String] {
-    set.isEmpty ? ["NONE"] : set.map(\.rawValue)
+/// The median; with an even number of values, the lower of the two middle ones.
+public func lowerMedian(_ values: [Int]) -> Int? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    return sorted[(sorted.count - 1) / 2]
 }
 
 // MARK: - Migrants
 
 struct MigrantCase {
     var principal: DetentionRecord
-    var facility: Facility
+    var place: Place
     var vulnerabilities: CodeSet<Vulnerability>
     var services: CodeSet<Service>
     /// The unhcr_id of the first record by facility code that has one.
-    var firstUNHCR: (facility: String, id: UNHCRID)?
+    var firstUNHCR: (facility: Int, id: UNHCRID)?
 }
 
 struct MigrantHistory {
+    let labels: Labels
     /// Earliest arrival_date over all accepted detention records of the periods seen so far.
     var earliestArrival: [CaseID: Day] = [:]
+
+    init(labels: Labels) { self.labels = labels }
 
     struct Result {
         var indicators: [IndicatorFigures]
         var caseload: [CaseloadRow]
     }
 
-    mutating func advance(to p: Period, records: [(DetentionRecord, Facility)]) -> Result {
+    static let indices: (supported: Int, inCare: Int, arrivals: Int, exits: Int, uasc: Int, services: Int) = {
+        func index(_ name: String) -> Int { IndicatorCatalogue.migrants.firstIndex { $0.indicator == name }! }
+        return (index("supported"), index("in_care_end"), index("new_arrivals"), index("exits"), index("uasc"), index("services"))
+    }()
+
+    mutating func advance(to p: Period, records: [(DetentionRecord, Place)]) -> Result {
         var cases: [CaseID: MigrantCase] = [:]
-        for (r, f) in records {
+        cases.reserveCapacity(records.count)
+        for (r, place) in records {
             if let e = earliestArrival[r.caseID] { if r.arrival < e { earliestArrival[r.caseID] = r.arrival } } else { earliestArrival[r.caseID] = r.arrival }
             if var c = cases[r.caseID] {
-                if Principal.prefers(.detention(r), f.code, over: .detention(c.principal), c.facility.code) {
+                if prefers(r.arrival, place, over: c.principal.arrival, c.place) {
                     c.principal = r
-                    c.facility = f
+                    c.place = place
                 }
                 c.vulnerabilities = c.vulnerabilities.union(r.vulnerabilities)
                 c.services = c.services.union(r.services)
-                if let u = r.unhcrID, c.firstUNHCR.map({ Array(f.code.utf8).lexicographicallyPrecedes(Array($0.facility.utf8)) }) ?? true {
-                    c.firstUNHCR = (f.code, u)
+                if let u = r.unhcrID, c.firstUNHCR.map({ place.facility < $0.facility }) ?? true {
+                    c.firstUNHCR = (place.facility, u)
                 }
                 cases[r.caseID] = c
             } else {
-                cases[r.caseID] = MigrantCase(principal: r, facility: f, vulnerabilities: r.vulnerabilities, services: r.services,
-                                              firstUNHCR: r.unhcrID.map { (f.code, $0) })
+                cases[r.caseID] = MigrantCase(principal: r, place: place, vulnerabilities: r.vulnerabilities, services: r.services,
+                                              firstUNHCR: r.unhcrID.map { (place.facility, $0) })
             }
         }
         let end = p.last
-        var tallies: [String: Tally] = [:]
+        var tallies = IndicatorCatalogue.migrants.map { Tally($0.dimensions, labels) }
+        let ix = Self.indices
         var stays: [Int] = []
         var caseload: [CaseloadRow] = []
-        let catalogue = Dictionary(uniqueKeysWithValues: IndicatorCatalogue.migrants.map { ($0.indicator, $0.dimensions) })
+        var cat = Categories()
         for (id, c) in cases {
             let r = c.principal
             let age = r.birth.age(on: end)
-            let group = AgeGroup(age: age).rawValue
+            let group = AgeGroup(age: age)
             let earliest = earliestArrival[id]!
-            let profile: Profile = [
-                "total": ["ALL"], "sex": [r.sex.rawValue], "age_group": [group], "sex_age": ["\(r.sex.rawValue)|\(group)"],
-                "nationality": [r.nationality.code], "placement": [c.facility.kind.rawValue], "facility": [c.facility.code],
-                "province": [c.facility.province], "status": [r.status.rawValue], "interception": [r.interception?.rawValue ?? "UNKNOWN"],
-                "vulnerability": listCategories(c.vulnerabilities), "service": listCategories(c.services),
-            ]
-            func count(_ indicator: String) { tallies[indicator, default: Tally()].add(profile, catalogue[indicator]!) }
-            count("supported")
-            count("services")
+            cat.single[Dim.sex.rawValue] = r.sex.ordinal
+            cat.single[Dim.ageGroup.rawValue] = group.index
+            cat.single[Dim.sexAge.rawValue] = r.sex.ordinal * 5 + group.index
+            cat.single[Dim.nationality.rawValue] = Int(r.nationality.index)
+            cat.single[Dim.placement.rawValue] = c.place.community ? 1 : 0
+            cat.single[Dim.facility.rawValue] = c.place.facility
+            cat.single[Dim.province.rawValue] = c.place.province
+            cat.single[Dim.status.rawValue] = r.status.ordinal
+            cat.single[Dim.interception.rawValue] = r.interception?.ordinal ?? Interception.allCases.count
+            cat.list(.vulnerability, c.vulnerabilities)
+            cat.list(.service, c.services)
+            tallies[ix.supported].add(cat)
+            tallies[ix.services].add(cat)
             if r.status.isActive {
-                count("in_care_end")
+                tallies[ix.inCare].add(cat)
                 stays.append(end - earliest)
             } else {
-                count("exits")
+                tallies[ix.exits].add(cat)
             }
-            if earliest >= p.first { count("new_arrivals") }
-            if r.unaccompaniedMinor && age < 18 { count("uasc") }
+            if earliest >= p.first { tallies[ix.arrivals].add(cat) }
+            if r.unaccompaniedMinor && age < 18 { tallies[ix.uasc].add(cat) }
             if let u = r.unhcrID ?? c.firstUNHCR?.id {
-                caseload.append(CaseloadRow(unhcrID: u.description, sex: r.sex.rawValue, ageGroup: group, nationality: r.nationality.code,
-                                            facility: c.facility.code, placement: c.facility.kind.rawValue, status: r.status.rawValue,
-                                            statusDate: r.statusDate?.description ?? "", arrivalDate: earliest.description))
+                caseload.append(CaseloadRow(unhcrID: u.description, sex: r.sex.rawValue, ageGroup: group.rawValue, nationality: r.nationality.code,
+                                            facility: labels.facilities[c.place.facility], placement: c.place.community ? "COMMUNITY" : "IDC",
+                                            status: r.status.rawValue, statusDate: r.statusDate?.description ?? "", arrivalDate: earliest.description))
             }
         }
         var indicators: [IndicatorFigures] = []
-        for (name, dims) in IndicatorCatalogue.migrants {
+        for (k, (name, dims)) in IndicatorCatalogue.migrants.enumerated() {
             if name == "stay_median_days" {
-                var t = Tally()
-                if let m = lowerMedian(stays) { t.counts["total"] = ["ALL": m] }
-                indicators.append(t.figures(name, dims))
+                var counts: [String: Int] = [:]
+                if let m = lowerMedian(stays) { counts["ALL"] = m }
+                indicators.append(IndicatorFigures(name: name, dimensions: [DimensionFigures(name: "total", multiValued: false, counts: counts)]))
             } else {
-                indicators.append((tallies[name] ?? Tally()).figures(name, dims))
+                indicators.append(tallies[k].figures(name, dims, labels))
             }
         }
         caseload.sort { a, b in
@@ -170,81 +313,85 @@ struct MigrantHistory {
     }
 }
 
-/// The median; with an even number of values, the lower of the two middle ones.
-public func lowerMedian(_ values: [Int]) -> Int? {
-    guard !values.isEmpty else { return nil }
-    let sorted = values.sorted()
-    return sorted[(sorted.count - 1) / 2]
-}
-
 // MARK: - Victims
 
 struct VictimCase {
     var principal: ShelterRecord
-    var facility: Facility
+    var place: Place
     var exploitation: CodeSet<Exploitation>
     var assistance: CodeSet<Assistance>
 }
 
 struct VictimHistory {
+    let labels: Labels
     /// For cumulative figures: each case's principal record of the latest period in which it
     /// has one (with that period), and its lists over every period so far.
     var cumulative: [CaseID: (period: Period, victim: VictimCase)] = [:]
     /// The running `assisted_cumulative` counts: a case's old description is taken out when it
     /// gets a newer one, so each period costs what it adds, not the whole history.
-    var cumulativeTally = Tally()
+    var cumulativeTally: Tally
 
     static let cumulativeDimensions = IndicatorCatalogue.victims.first { $0.indicator == "assisted_cumulative" }!.dimensions
 
-    static func cumulativeProfile(_ period: Period, _ v: VictimCase) -> Profile {
-        let r = v.principal
-        let group = AgeGroup(age: r.birth.age(on: period.last)).rawValue
-        return ["total": ["ALL"], "sex": [r.sex.rawValue], "age_group": [group], "nationality": [r.nationality.code],
-                "exploitation": listCategories(v.exploitation), "assistance": listCategories(v.assistance)]
+    init(labels: Labels) {
+        self.labels = labels
+        cumulativeTally = Tally(Self.cumulativeDimensions, labels)
     }
 
-    mutating func advance(to p: Period, records: [(ShelterRecord, Facility)]) -> [IndicatorFigures] {
+    static func categories(_ period: Period, _ v: VictimCase, into c: inout Categories) {
+        let r = v.principal
+        let group = AgeGroup(age: r.birth.age(on: period.last))
+        c.single[Dim.sex.rawValue] = r.sex.ordinal
+        c.single[Dim.ageGroup.rawValue] = group.index
+        c.single[Dim.sexAge.rawValue] = r.sex.ordinal * 5 + group.index
+        c.single[Dim.nationality.rawValue] = Int(r.nationality.index)
+        c.single[Dim.facility.rawValue] = v.place.facility
+        c.single[Dim.province.rawValue] = v.place.province
+        c.single[Dim.sector.rawValue] = r.sector?.ordinal ?? Sector.allCases.count
+        c.single[Dim.exploitationCountry.rawValue] = Int(r.exploitationCountry.index)
+        c.single[Dim.trafficking.rawValue] = Labels.trafficking.firstIndex(of: trafficking(r))!
+        c.single[Dim.referral.rawValue] = r.referral?.ordinal ?? Referral.allCases.count
+        c.list(.exploitation, v.exploitation)
+        c.list(.assistance, v.assistance)
+    }
+
+    mutating func advance(to p: Period, records: [(ShelterRecord, Place)]) -> [IndicatorFigures] {
         var cases: [CaseID: VictimCase] = [:]
-        for (r, f) in records {
+        cases.reserveCapacity(records.count)
+        for (r, place) in records {
             if var c = cases[r.caseID] {
-                if Principal.prefers(.shelter(r), f.code, over: .shelter(c.principal), c.facility.code) {
+                if prefers(r.admission, place, over: c.principal.admission, c.place) {
                     c.principal = r
-                    c.facility = f
+                    c.place = place
                 }
                 c.exploitation = c.exploitation.union(r.exploitation)
                 c.assistance = c.assistance.union(r.assistance)
                 cases[r.caseID] = c
             } else {
-                cases[r.caseID] = VictimCase(principal: r, facility: f, exploitation: r.exploitation, assistance: r.assistance)
+                cases[r.caseID] = VictimCase(principal: r, place: place, exploitation: r.exploitation, assistance: r.assistance)
             }
         }
-        let catalogue = Dictionary(uniqueKeysWithValues: IndicatorCatalogue.victims.map { ($0.indicator, $0.dimensions) })
-        var tallies: [String: Tally] = [:]
-        let dims = Self.cumulativeDimensions
+        var tallies = IndicatorCatalogue.victims.map { Tally($0.dimensions, labels) }
+        let assisted = 0, newCases = 1
+        var cat = Categories(), old = Categories()
         for (id, c) in cases {
-            let r = c.principal
-            let group = AgeGroup(age: r.birth.age(on: p.last)).rawValue
-            let profile: Profile = [
-                "total": ["ALL"], "sex": [r.sex.rawValue], "age_group": [group], "sex_age": ["\(r.sex.rawValue)|\(group)"],
-                "nationality": [r.nationality.code], "facility": [c.facility.code], "province": [c.facility.province],
-                "exploitation": listCategories(c.exploitation), "sector": [r.sector?.rawValue ?? "UNKNOWN"],
-                "exploitation_country": [r.exploitationCountry.code], "trafficking": [trafficking(r)],
-                "referral": [r.referral?.rawValue ?? "UNKNOWN"], "assistance": listCategories(c.assistance),
-            ]
-            tallies["assisted", default: Tally()].add(profile, catalogue["assisted"]!)
+            Self.categories(p, c, into: &cat)
+            tallies[assisted].add(cat)
             var merged = c
             if let earlier = cumulative[id] {
-                cumulativeTally.add(Self.cumulativeProfile(earlier.period, earlier.victim), dims, -1)
+                Self.categories(earlier.period, earlier.victim, into: &old)
+                cumulativeTally.add(old, -1)
                 merged.exploitation = merged.exploitation.union(earlier.victim.exploitation)
                 merged.assistance = merged.assistance.union(earlier.victim.assistance)
             } else {
-                tallies["new_cases", default: Tally()].add(profile, catalogue["new_cases"]!)
+                tallies[newCases].add(cat)
             }
             cumulative[id] = (p, merged)
-            cumulativeTally.add(Self.cumulativeProfile(p, merged), dims)
+            Self.categories(p, merged, into: &cat)
+            cumulativeTally.add(cat)
         }
-        tallies["assisted_cumulative"] = cumulativeTally
-        return IndicatorCatalogue.victims.map { (tallies[$0.indicator] ?? Tally()).figures($0.indicator, $0.dimensions) }
+        tallies[2] = cumulativeTally
+        return IndicatorCatalogue.victims.enumerated().map { k, e in tallies[k].figures(e.indicator, e.dimensions, labels) }
     }
 }
 

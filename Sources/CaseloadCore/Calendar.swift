@@ -200,7 +200,16 @@ public enum AgeGroup: String, CaseIterable, Sendable, Comparable {
         }
     }
 
-    public static func < (a: AgeGroup, b: AgeGroup) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// Position in `allCases`.
+    public var index: Int {
+        switch self {
+        case .g0to4: return 0
+        case .g5to11: return 1
+        case .g12to17: return 2
+        case .g18to59: return 3
+        case .g60plus: return 4
+        }
     }
+
+    public static func < (a: AgeGroup, b: AgeGroup) -> Bool { a.index < b.index }
 }
