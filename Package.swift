@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Release builds optimise across the stage modules: the hot path (bytes to records to figures)
 /// crosses them, and generic parsing code must be specialised where it is called.
-let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "caseload",

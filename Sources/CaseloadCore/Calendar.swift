@@ -152,12 +152,17 @@ public enum DateParser {
 
 /// A birth date that may lack its day or its month and day.
 public struct PartialDate: Hashable, Sendable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int?
-    public var day: Int?
+    /// Packed in 4 bytes: year, month (0 when absent), day (0 when absent).
+    let y: Int16
+    let m: UInt8
+    let d: UInt8
+
+    public var year: Int { Int(y) }
+    public var month: Int? { m == 0 ? nil : Int(m) }
+    public var day: Int? { d == 0 ? nil : Int(d) }
 
     public init(year: Int, month: Int?, day: Int?) {
-        self.year = year; self.month = month; self.day = day
+        y = Int16(year); m = UInt8(month ?? 0); d = UInt8(day ?? 0)
     }
 
     /// The earliest day it allows (for comparisons).

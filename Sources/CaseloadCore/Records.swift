@@ -36,27 +36,45 @@ public struct CaseID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func < (a: CaseID, b: CaseID) -> Bool { a.packed < b.packed }
 }
 
-/// A UNHCR registration number, `^[0-9]{3}-[0-9]{2}[A-Z][0-9]{5}$`.
+/// A UNHCR registration number, `^[0-9]{3}-[0-9]{2}[A-Z][0-9]{5}$`, packed in 64 bits
+/// (no String per record).
 public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let description: String
+    /// digits 0-4 and 6-10 as a decimal number (10 digits), the letter in the top byte.
+    let packed: UInt64
 
     public init?<S: Collection>(bytes s: S) where S.Element == UInt8 {
         guard s.count == 12 else { return nil }
+        var digits: UInt64 = 0
+        var letter: UInt64 = 0
         var i = 0
         for c in s {
-            let ok: Bool
             switch i {
-            case 3: ok = c == 0x2D
-            case 6: ok = c >= 0x41 && c <= 0x5A
-            default: ok = c >= 0x30 && c <= 0x39
+            case 3: guard c == 0x2D else { return nil }
+            case 6:
+                guard c >= 0x41 && c <= 0x5A else { return nil }
+                letter = UInt64(c)
+            default:
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                digits = digits * 10 + UInt64(c - 0x30)
             }
-            guard ok else { return nil }
             i += 1
         }
-        description = String(decoding: Array(s), as: UTF8.self)
+        packed = letter << 56 | digits
     }
 
-    public static func < (a: UNHCRID, b: UNHCRID) -> Bool { a.description < b.description }
+    public var description: String {
+        var d = packed & 0x00FF_FFFF_FFFF_FFFF
+        var out = [UInt8](repeating: 0, count: 12)
+        for i in [11, 10, 9, 8, 7, 5, 4, 2, 1, 0] {
+            out[i] = UInt8(d % 10) + 0x30
+            d /= 10
+        }
+        out[3] = 0x2D
+        out[6] = UInt8(packed >> 56)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func < (a: UNHCRID, b: UNHCRID) -> Bool { a.description.utf8.lexicographicallyPrecedes(b.description.utf8) }
 }
 
 /// An accepted record of a `detention` submission. Names are never kept.

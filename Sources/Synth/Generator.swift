@@ -9,8 +9,11 @@ public struct SynthOptions: Sendable {
     public var scale: Double = 1
     /// Adds the realistic faults (a misnamed file, a resubmission, bad rows).
     public var faults = true
-    public init(seed: UInt64 = 2012, scale: Double = 1, faults: Bool = true) {
-        self.seed = seed; self.scale = scale; self.faults = faults
+    /// When set, the share of the bytes written as XML (about: the facilities that send XML are
+    /// chosen for it); otherwise each facility keeps its own format.
+    public var xmlShare: Double?
+    public init(seed: UInt64 = 2012, scale: Double = 1, faults: Bool = true, xmlShare: Double? = nil) {
+        self.seed = seed; self.scale = scale; self.faults = faults; self.xmlShare = xmlShare
     }
 }
 
@@ -91,7 +94,7 @@ struct Victim {
 struct Generation {
     let options: SynthOptions
     var rng: SeededRandom
-    let facilities = Places.facilities()
+    var facilities = Places.facilities()
     var files: [SynthFile] = []
     var truth = SynthTruth()
     var nextCase = 1
@@ -102,6 +105,21 @@ struct Generation {
     init(options: SynthOptions) {
         self.options = options
         rng = SeededRandom(seed: options.seed)
+        if let share = options.xmlShare {
+            // An XML record is about 6.5 times the bytes of a CSV row: the facilities of a share
+            // w of the population give a share 6.5w / (1 + 5.5w) of the bytes.
+            let w = share / (6.5 - 5.5 * share)
+            for kinds in [[FacilityKind.IDC, .COMMUNITY], [.SHELTER]] {
+                let mine = facilities.indices.filter { kinds.contains(facilities[$0].kind) }
+                let total = mine.reduce(0) { $0 + facilities[$1].weight }
+                var taken = 0
+                for i in mine.sorted(by: { facilities[$0].weight > facilities[$1].weight || (facilities[$0].weight == facilities[$1].weight && facilities[$0].code < facilities[$1].code) }) {
+                    let xml = Double(taken) < w * Double(total)
+                    facilities[i].dialect.xml = xml
+                    if xml { taken += facilities[i].weight }
+                }
+            }
+        }
     }
 
     mutating func run() {

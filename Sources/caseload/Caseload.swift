@@ -160,13 +160,15 @@ struct Synth: ParsableCommand {
     @Option(help: "Seed of the generator: the same seed gives the same bytes.") var seed: UInt64 = 2012
     @Option(help: "Multiplies the population (1: about 2,225 migrants in 2012-03 and 4,000 victims).") var scale = 1.0
     @Flag(name: .customLong("no-faults"), help: "Leave out the deliberate faults (misnamed file, resubmission, bad rows).") var noFaults = false
+    @Option(name: .customLong("xml-share"), help: "About this share of the bytes in XML (0 to 1); default: each facility keeps its format.") var xmlShare: Double?
 
     func validate() throws {
         guard scale > 0, scale <= 1000 else { throw ValidationError("--scale must be above 0 and at most 1000") }
+        if let x = xmlShare, !(0...1).contains(x) { throw ValidationError("--xml-share must be between 0 and 1") }
     }
 
     func run() throws {
-        let (files, truth) = SynthGenerator.generate(SynthOptions(seed: seed, scale: scale, faults: !noFaults))
+        let (files, truth) = SynthGenerator.generate(SynthOptions(seed: seed, scale: scale, faults: !noFaults, xmlShare: xmlShare))
         do {
             for f in files {
                 let path = out + "/" + f.path
