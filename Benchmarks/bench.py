@@ -1,32 +1,36 @@
 #!/usr/bin/env python3
-"""make bench: caseload run over generated inputs of growing size.
+"""make bench: caseload run over generated inputs of growing size, beside a DuckDB peer.
 
-Inputs are generated once with `caseload synth` into Benchmarks/data/ (ignored by git) and
-reused. For each size it reports wall time, records per second, MB per second and the peak
-resident memory of the `caseload run` process (from wait4, for that process alone).
+Inputs are generated once with `caseload synth --xml-share 0.4` into Benchmarks/data/ (ignored by
+git) and reused. For each size it reports wall time, records per second, MB per second, the peak
+resident memory of the `caseload run` process (wait4, for that process alone), the split by stage
+(from the run's last log line: CPU seconds and MB/s per core of judging CSV and XML files, which
+reads, checks and validates them in one pass; wall seconds of aggregation and of rendering and
+writing the outputs), and the DuckDB peer's wall time on the same folder with the ratio and
+whether its figures agree with caseload's report.json, cell by cell.
 A benchmark, not a test: it asserts nothing and prints what it measured.
 """
-import json, os, subprocess, sys, time
+import glob, json, os, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 BIN = os.path.join(ROOT, "..", ".build", "release", "caseload")
 DATA = os.path.join(ROOT, "data")
-# scale 1 of `caseload synth` is about 20,700 records (the sample).
+PEER = os.path.join(ROOT, "peers", "duckdb_peer.py")
+# scale 1 of `caseload synth` is about 20,600 records.
 SIZES = [("25k", 1.2), ("250k", 12), ("1M", 48)]
 
 
 def folder_stats(path):
-    files = total = xml = 0
+    total = xml = 0
     for d, _, names in os.walk(path):
         for n in names:
             if n == "facilities.csv" or n.startswith("."):
                 continue
             size = os.path.getsize(os.path.join(d, n))
-            files += 1
             total += size
             if n.lower().endswith(".xml"):
                 xml += size
-    return files, total, xml
+    return total, xml
 
 
 def generate(name, scale):
@@ -34,41 +38,80 @@ def generate(name, scale):
     stamp = os.path.join(out, ".synth-done")
     if not os.path.exists(stamp):
         subprocess.run(["rm", "-rf", out], check=True)
-        t = time.monotonic()
-        subprocess.run([BIN, "synth", "--out", out, "--seed", "7", "--scale", str(scale), "--no-faults"], check=True,
-                       stderr=subprocess.DEVNULL)
-        open(stamp, "w").write("scale %s, generated in %.1f s\n" % (scale, time.monotonic() - t))
+        subprocess.run([BIN, "synth", "--out", out, "--seed", "7", "--scale", str(scale), "--no-faults", "--xml-share", "0.4"],
+                       check=True, stderr=subprocess.DEVNULL)
+        open(stamp, "w").write("scale %s\n" % scale)
     return out
 
 
 def run_once(inp, out):
-    p = subprocess.Popen([BIN, "run", "--input", inp, "--output", out, "--quiet"])
+    p = subprocess.Popen([BIN, "run", "--input", inp, "--output", out, "--log-format", "json"], stderr=subprocess.PIPE)
     t = time.monotonic()
+    err = p.stderr.read()
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.monotonic() - t
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit("caseload run failed with exit %d" % code)
-    return wall, usage.ru_maxrss / 1024.0
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit("caseload run failed: " + err.decode())
+    stages = [json.loads(l) for l in err.decode().splitlines() if '"message":"elapsed' in l][-1]
+    return wall, usage.ru_maxrss / 1024.0, stages
+
+
+def ours(out):
+    cells = {}
+    for f in glob.glob(os.path.join(out, "*", "report.json")):
+        j = json.load(open(f))
+        for pop in ("migrants", "victims"):
+            for ind in j[pop] or []:
+                for dim in ind["dimensions"]:
+                    for c in dim["categories"]:
+                        if c["value"]:
+                            cells["%s/%s/%s/%s" % (j["period"], ind["indicator"], dim["dimension"], c["category"])] = c["value"]
+    return cells
+
+
+def peer(inp, name):
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "duckdb"], check=False)
+    out = os.path.join(DATA, "peer-" + name + ".json")
+    t = time.monotonic()
+    r = subprocess.run([sys.executable, PEER, inp, out], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, None
+    return time.monotonic() - t, json.load(open(out))["figures"]
 
 
 def main():
     os.makedirs(DATA, exist_ok=True)
     sizes = SIZES if len(sys.argv) < 2 else [s for s in SIZES if s[0] in sys.argv[1:]]
-    print("machine: %s, %d cores" % (os.uname().machine, os.cpu_count()))
-    print("%-6s %10s %8s %9s %8s %12s %9s %10s" % ("size", "records", "files", "MB", "xml %", "wall s", "krec/s", "MB/s") + "  peak RSS MB")
+    print("machine: %s, %d cores; %s" % (os.uname().machine, os.cpu_count(), time.strftime("%Y-%m-%d")))
     for name, scale in sizes:
         inp = generate(name, scale)
-        files, total, xml = folder_stats(inp)
+        total, xml = folder_stats(inp)
         out = os.path.join(DATA, "out-" + name)
         run_once(inp, out)  # warm the page cache
         runs = [run_once(inp, out) for _ in range(3)]
-        wall = min(r[0] for r in runs)
+        wall, rss, stages = min(runs, key=lambda r: r[0])
         rss = max(r[1] for r in runs)
         manifest = json.load(open(os.path.join(out, "manifest.json")))
         records = sum(i["records"]["accepted"] + i["records"]["rejected"] for i in manifest["inputs"])
-        print("%-6s %10d %8d %9.1f %8.0f %12.3f %9.0f %10.1f %12.1f" % (
-            name, records, files, total / 1e6, 100.0 * xml / max(total, 1), wall, records / wall / 1e3, total / wall / 1e6, rss))
+        print("\n%s: %d records, %.1f MB (%.0f %% XML)" % (name, records, total / 1e6, 100.0 * xml / max(total, 1)))
+        print("  caseload run   %7.3f s  %7.0f krecords/s  %6.1f MB/s  peak RSS %6.1f MB" % (wall, records / wall / 1e3, total / wall / 1e6, rss))
+        csv_cpu, xml_cpu = float(stages.get("csv_cpu", 0)), float(stages.get("xml_cpu", 0))
+        csv_b, xml_b = int(stages.get("csv_bytes", 0)), int(stages.get("xml_bytes", 0))
+        print("  stages         judge %.3f s wall (CSV %.3f CPU s = %.0f MB/s per core, XML %.3f CPU s = %.0f MB/s per core), "
+              "aggregate %.3f s, render %.3f s, write %.3f s" % (
+                  float(stages["judge"]), csv_cpu, csv_b / max(csv_cpu, 1e-9) / 1e6, xml_cpu, xml_b / max(xml_cpu, 1e-9) / 1e6,
+                  float(stages["aggregate"]), float(stages["render"]), float(stages["write"])))
+        pwall, pfig = peer(inp, name)
+        if pwall is None:
+            print("  duckdb peer    failed (is the duckdb package installable?)")
+            continue
+        mine = ours(out)
+        agree = sum(1 for k, v in mine.items() if pfig.get(k) == v)
+        print("  duckdb peer    %7.3f s  (caseload is %.1f times faster); figures agree on %d of %d cells" % (
+            pwall, pwall / wall, agree, len(mine)))
 
 
 if __name__ == "__main__":

@@ -81,15 +81,19 @@ extension Pipeline {
     public static func render(_ j: Judgement, figures: [PeriodFigures], options: RunOptions) -> [(path: String, bytes: [UInt8])] {
         var files: [(path: String, bytes: [UInt8])] = []
         let names = j.registry.facilities.mapValues(\.name)
-        for f in figures {
+        // Periods are rendered apart from each other, in parallel; their order is kept.
+        let perPeriod = parallelMap(figures, threads: options.judge.threads > 0 ? options.judge.threads : cores) { f -> [(path: String, bytes: [UInt8])] in
             let p = f.period.description
             let quality = dataQuality(j, period: f.period)
-            files.append(("\(p)/report.html", ReportHTML.render(f, context: ReportHTML.Context(history: figures.filter { $0.period <= f.period },
-                                                                                               quality: quality, facilityNames: names))))
-            files.append(("\(p)/report.json", ReportJSON.render(f, quality: quality)))
-            files.append(("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: Suppression.sharedCells(f, k: options.minCell), hxl: options.hxl)))
-            files.append(("\(p)/unhcr/caseload.csv", CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl)))
+            return [
+                ("\(p)/report.html", ReportHTML.render(f, context: ReportHTML.Context(history: figures.filter { $0.period <= f.period },
+                                                                                     quality: quality, facilityNames: names))),
+                ("\(p)/report.json", ReportJSON.render(f, quality: quality)),
+                ("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: Suppression.sharedCells(f, k: options.minCell), hxl: options.hxl)),
+                ("\(p)/unhcr/caseload.csv", CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl)),
+            ]
         }
+        files += perPeriod.flatMap { $0 }
         files.append(("issues.csv", IssuesCSV.render(j.issues)))
         let inputs = j.files.map {
             ManifestJSON.Input(path: $0.path, pathBytes: $0.pathBytes, bytes: $0.size, sha256: $0.sha256, name: $0.name,

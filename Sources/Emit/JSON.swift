@@ -11,42 +11,56 @@ public indirect enum JSON: Sendable, Equatable {
 
     public static func == (a: JSON, b: JSON) -> Bool { a.rendered() == b.rendered() }
 
-    public func rendered() -> String {
-        var out = ""
+    public func rendered() -> String { String(decoding: bytes(), as: UTF8.self) }
+
+    /// The rendering as UTF-8 bytes, ending with a line feed.
+    public func bytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 14)
         write(into: &out, indent: 0)
-        return out + "\n"
+        out.append(0x0A)
+        return out
     }
 
-    func write(into out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1), close = String(repeating: "  ", count: indent)
+    func write(into out: inout [UInt8], indent: Int) {
+        func pad(_ n: Int) { for _ in 0..<(2 * n) { out.append(0x20) } }
         switch self {
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{\n"
+            if members.isEmpty { out += Array("{}".utf8); return }
+            out.append(0x7B); out.append(0x0A)
             for (i, (k, v)) in members.enumerated() {
-                out += pad + JSON.quote(k) + ": "
+                pad(indent + 1)
+                out += JSON.quote(k).utf8
+                out.append(0x3A); out.append(0x20)
                 v.write(into: &out, indent: indent + 1)
-                out += i == members.count - 1 ? "\n" : ",\n"
+                if i < members.count - 1 { out.append(0x2C) }
+                out.append(0x0A)
             }
-            out += close + "}"
+            pad(indent); out.append(0x7D)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty { out += Array("[]".utf8); return }
             if items.allSatisfy({ if case .object = $0 { return false }; if case .array = $0 { return false }; return true }) {
-                out += "[" + items.map { v -> String in var s = ""; v.write(into: &s, indent: 0); return s }.joined(separator: ", ") + "]"
+                out.append(0x5B)
+                for (i, v) in items.enumerated() {
+                    if i > 0 { out.append(0x2C); out.append(0x20) }
+                    v.write(into: &out, indent: 0)
+                }
+                out.append(0x5D)
                 return
             }
-            out += "[\n"
+            out.append(0x5B); out.append(0x0A)
             for (i, v) in items.enumerated() {
-                out += pad
+                pad(indent + 1)
                 v.write(into: &out, indent: indent + 1)
-                out += i == items.count - 1 ? "\n" : ",\n"
+                if i < items.count - 1 { out.append(0x2C) }
+                out.append(0x0A)
             }
-            out += close + "]"
-        case .string(let s): out += JSON.quote(s)
-        case .int(let n): out += String(n)
-        case .number(let s): out += s
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
+            pad(indent); out.append(0x5D)
+        case .string(let s): out += JSON.quote(s).utf8
+        case .int(let n): out += String(n).utf8
+        case .number(let s): out += s.utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .null: out += "null".utf8
         }
     }
 

@@ -71,7 +71,7 @@ public enum ReportJSON {
                 ("missing_submissions", .array(q.missing.map { .object([("kind", .string($0.kind)), ("facility", .string($0.facility))]) })),
             ])),
         ])
-        return Array(json.rendered().utf8)
+        return json.bytes()
     }
 }
 
@@ -125,7 +125,7 @@ public enum ManifestJSON {
                 .object([("path", .string($0.path)), ("bytes", .int($0.bytes)), ("sha256", .string($0.sha256))])
             })),
         ])
-        return Array(json.rendered().utf8)
+        return json.bytes()
     }
 
     /// A decimal without exponent or binary noise: 0.2, 0.05, 1.
