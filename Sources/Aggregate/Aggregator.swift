@@ -24,29 +24,24 @@ public enum Aggregator {
         let labels = Labels(facilities: facilityCodes, provinces: provinces)
         let facilityIndex = Dictionary(uniqueKeysWithValues: facilityCodes.enumerated().map { ($1, $0) })
         let provinceIndex = Dictionary(uniqueKeysWithValues: provinces.enumerated().map { ($1, $0) })
-        var detention: [Period: [(DetentionRecord, Place)]] = [:]
-        var shelter: [Period: [(ShelterRecord, Place)]] = [:]
-        var hasDetention = Set<Period>(), hasShelter = Set<Period>()
-        for s in submissions {
+        // Submissions by period and kind, as indices: records are read where they are, never copied.
+        var detention: [Period: [(Int, Place)]] = [:]
+        var shelter: [Period: [(Int, Place)]] = [:]
+        for (i, s) in submissions.enumerated() {
             let place = Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
                               community: s.facility.kind == .COMMUNITY)
             switch s.kind {
-            case .detention: hasDetention.insert(s.period)
-            case .shelter: hasShelter.insert(s.period)
-            }
-            for r in s.records {
-                switch r {
-                case .detention(let d): detention[s.period, default: []].append((d, place))
-                case .shelter(let v): shelter[s.period, default: []].append((v, place))
-                }
+            case .detention: detention[s.period, default: []].append((i, place))
+            case .shelter: shelter[s.period, default: []].append((i, place))
             }
         }
         var migrants = MigrantHistory(labels: labels)
         var victims = VictimHistory(labels: labels)
         var out: [PeriodFigures] = []
+        let (hasDetention, hasShelter) = (Set(detention.keys), Set(shelter.keys))
         for p in periods {
-            let m = migrants.advance(to: p, records: detention[p] ?? [])
-            let v = victims.advance(to: p, records: shelter[p] ?? [])
+            let m = migrants.advance(to: p, from: submissions, detention[p] ?? [])
+            let v = victims.advance(to: p, from: submissions, shelter[p] ?? [])
             out.append(PeriodFigures(period: p,
                                      migrants: hasDetention.contains(p) ? m.indicators : [],
                                      victims: hasShelter.contains(p) ? v : [],
@@ -235,10 +230,12 @@ struct MigrantHistory {
         return (index("supported"), index("in_care_end"), index("new_arrivals"), index("exits"), index("uasc"), index("services"))
     }()
 
-    mutating func advance(to p: Period, records: [(DetentionRecord, Place)]) -> Result {
+    mutating func advance(to p: Period, from submissions: [UsedSubmission], _ used: [(Int, Place)]) -> Result {
         var cases: [CaseID: MigrantCase] = [:]
-        cases.reserveCapacity(records.count)
-        for (r, place) in records {
+        cases.reserveCapacity(used.reduce(0) { $0 + submissions[$1.0].records.count })
+        for (i, place) in used {
+          for record in submissions[i].records {
+            guard case .detention(let r) = record else { continue }
             if let e = earliestArrival[r.caseID] { if r.arrival < e { earliestArrival[r.caseID] = r.arrival } } else { earliestArrival[r.caseID] = r.arrival }
             if var c = cases[r.caseID] {
                 if prefers(r.arrival, place, over: c.principal.arrival, c.place) {
@@ -255,6 +252,7 @@ struct MigrantHistory {
                 cases[r.caseID] = MigrantCase(principal: r, place: place, vulnerabilities: r.vulnerabilities, services: r.services,
                                               firstUNHCR: r.unhcrID.map { (place.facility, $0) })
             }
+          }
         }
         let end = p.last
         var tallies = IndicatorCatalogue.migrants.map { Tally($0.dimensions, labels) }
@@ -355,10 +353,12 @@ struct VictimHistory {
         c.list(.assistance, v.assistance)
     }
 
-    mutating func advance(to p: Period, records: [(ShelterRecord, Place)]) -> [IndicatorFigures] {
+    mutating func advance(to p: Period, from submissions: [UsedSubmission], _ used: [(Int, Place)]) -> [IndicatorFigures] {
         var cases: [CaseID: VictimCase] = [:]
-        cases.reserveCapacity(records.count)
-        for (r, place) in records {
+        cases.reserveCapacity(used.reduce(0) { $0 + submissions[$1.0].records.count })
+        for (i, place) in used {
+          for record in submissions[i].records {
+            guard case .shelter(let r) = record else { continue }
             if var c = cases[r.caseID] {
                 if prefers(r.admission, place, over: c.principal.admission, c.place) {
                     c.principal = r
@@ -370,6 +370,7 @@ struct VictimHistory {
             } else {
                 cases[r.caseID] = VictimCase(principal: r, place: place, exploitation: r.exploitation, assistance: r.assistance)
             }
+          }
         }
         var tallies = IndicatorCatalogue.victims.map { Tally($0.dimensions, labels) }
         let assisted = 0, newCases = 1

@@ -60,7 +60,7 @@ extension Pipeline {
             return .configuration(error)
         }
         var t = Clock.wall()
-        let figures = aggregate(judgement)
+        let figures = aggregate(&judgement)
         judgement.timings["aggregate"] = Clock.wall() - t
         t = Clock.wall()
         let outputs = render(judgement, figures: figures, options: options)
@@ -105,10 +105,15 @@ extension Pipeline {
         return files
     }
 
-    /// Stage 4: the figures of every period, from the used files only.
-    public static func aggregate(_ j: Judgement) -> [PeriodFigures] {
-        let used = j.files.filter { $0.outcome == .accepted }.map { f in
-            UsedSubmission(kind: f.name!.kind, facility: j.registry[f.name!.facility]!, period: f.name!.period, records: f.records.map(\.record))
+    /// Stage 4: the figures of every period, from the used files only. The records move from the
+    /// judged files into the aggregation (nothing needs them afterwards), so they are never held twice.
+    public static func aggregate(_ j: inout Judgement) -> [PeriodFigures] {
+        var used: [UsedSubmission] = []
+        for i in j.files.indices where j.files[i].outcome == .accepted {
+            let f = j.files[i]
+            let records = f.records.map(\.record)
+            j.files[i].records = []
+            used.append(UsedSubmission(kind: f.name!.kind, facility: j.registry[f.name!.facility]!, period: f.name!.period, records: records))
         }
         return Aggregator.figures(used)
     }

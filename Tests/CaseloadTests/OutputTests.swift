@@ -55,8 +55,8 @@ struct PrivacyTests {
 struct SampleFigureTests {
     /// The figures of the committed sample against what the generator put into it.
     @Test func theSampleFiguresAreWhatTheGeneratorMade() throws {
-        let j = try Pipeline.judge(input: SampleTests.input, options: JudgeOptions())
-        let figures = Pipeline.aggregate(j)
+        var j = try Pipeline.judge(input: SampleTests.input, options: JudgeOptions())
+        let figures = Pipeline.aggregate(&j)
         let (_, truth) = SynthGenerator.generate(SynthOptions())
         let march = try #require(figures.first { $0.period == Period("2012-03")! })
         let supported = try #require(march.indicator(.migrants, "supported")).total
