@@ -287,9 +287,9 @@ struct MigrantHistory {
             if earliest >= p.first { tallies[ix.arrivals].add(cat) }
             if r.unaccompaniedMinor && age < 18 { tallies[ix.uasc].add(cat) }
             if let u = r.unhcrID ?? c.firstUNHCR?.id {
-                caseload.append(CaseloadRow(unhcrID: u.description, sex: r.sex.rawValue, ageGroup: group.rawValue, nationality: r.nationality.code,
-                                            facility: labels.facilities[c.place.facility], placement: c.place.community ? "COMMUNITY" : "IDC",
-                                            status: r.status.rawValue, statusDate: r.statusDate?.description ?? "", arrivalDate: earliest.description))
+                caseload.append(CaseloadRow(unhcrID: u, sex: r.sex, ageGroup: group, nationality: r.nationality,
+                                            facility: labels.facilities[c.place.facility], community: c.place.community,
+                                            status: r.status, statusDate: r.statusDate, arrivalDate: earliest))
             }
         }
         var indicators: [IndicatorFigures] = []
@@ -302,11 +302,7 @@ struct MigrantHistory {
                 indicators.append(tallies[k].figures(name, dims, labels))
             }
         }
-        caseload.sort { a, b in
-            if a.unhcrID != b.unhcrID { return a.unhcrID.utf8.lexicographicallyPrecedes(b.unhcrID.utf8) }
-            for (x, y) in zip(a.cells, b.cells) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
-            return false
-        }
+        caseload.sort(by: CaseloadRow.order)
         return Result(indicators: indicators, caseload: caseload)
     }
 }

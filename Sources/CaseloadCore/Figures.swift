@@ -35,26 +35,37 @@ public struct IndicatorFigures: Sendable, Hashable {
     public var total: Int { self["total"]?.counts["ALL"] ?? 0 }
 }
 
-/// One row of `unhcr/caseload.csv`.
+/// One row of `unhcr/caseload.csv`, kept compact (codes, not Strings: a long history holds many).
 public struct CaseloadRow: Sendable, Hashable {
-    public var unhcrID: String
-    public var sex: String
-    public var ageGroup: String
-    public var nationality: String
+    public var unhcrID: UNHCRID
+    public var sex: Sex
+    public var ageGroup: AgeGroup
+    public var nationality: Country
     public var facility: String
-    public var placement: String
-    public var status: String
-    public var statusDate: String
-    public var arrivalDate: String
+    public var community: Bool
+    public var status: Status
+    public var statusDate: Day?
+    public var arrivalDate: Day
 
-    public init(unhcrID: String, sex: String, ageGroup: String, nationality: String, facility: String, placement: String,
-                status: String, statusDate: String, arrivalDate: String) {
+    public init(unhcrID: UNHCRID, sex: Sex, ageGroup: AgeGroup, nationality: Country, facility: String, community: Bool,
+                status: Status, statusDate: Day?, arrivalDate: Day) {
         self.unhcrID = unhcrID; self.sex = sex; self.ageGroup = ageGroup; self.nationality = nationality
-        self.facility = facility; self.placement = placement; self.status = status; self.statusDate = statusDate
+        self.facility = facility; self.community = community; self.status = status; self.statusDate = statusDate
         self.arrivalDate = arrivalDate
     }
 
-    public var cells: [String] { [unhcrID, sex, ageGroup, nationality, facility, placement, status, statusDate, arrivalDate] }
+    /// The cells after `period`, as written.
+    public var cells: [String] {
+        [unhcrID.description, sex.rawValue, ageGroup.rawValue, nationality.code, facility, community ? "COMMUNITY" : "IDC",
+         status.rawValue, statusDate?.description ?? "", arrivalDate.description]
+    }
+
+    /// The order of caseload.csv: by unhcr_id, then by the rest of the row (bytes).
+    public static func order(_ a: CaseloadRow, _ b: CaseloadRow) -> Bool {
+        if a.unhcrID != b.unhcrID { return a.unhcrID < b.unhcrID }
+        for (x, y) in zip(a.cells, b.cells) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+        return false
+    }
 }
 
 /// Every figure of one period.

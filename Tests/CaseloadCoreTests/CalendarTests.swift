@@ -196,3 +196,12 @@ struct OrdinalTests {
         check(Exploitation.self); check(Sector.self); check(Referral.self); check(Assistance.self); check(FacilityKind.self)
     }
 }
+
+struct UNHCRIDOrderTests {
+    @Test func packedOrderIsTextOrder() {
+        let ids = ["354-12C00123", "354-12B99999", "354-11Z00000", "999-00A00000", "000-99Z99999", "354-12C00124", "100-00A00001"]
+        let parsed = ids.map { UNHCRID(bytes: Array($0.utf8))! }
+        #expect(parsed.map(\.description) == ids)
+        #expect(parsed.sorted().map(\.description) == ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+}
