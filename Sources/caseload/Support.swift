@@ -1,4 +1,5 @@
 import Caseload
+import Emit
 import CaseloadCore
 import Logging
 #if canImport(Glibc)
@@ -60,24 +61,7 @@ struct StderrLogHandler: LogHandler {
         }
     }
 
-    static func json(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ s: String) -> String { JSON.quote(s) }
 
     static func timestamp() -> String {
         var t = time(nil)
