@@ -39,9 +39,19 @@ public enum XMLSubmissionReader {
         }
         LibXML.initialize()
         withoutActuallyEscaping(onRow) { onRow in
+            // Pass 1: the fast SAX parse, with the structure of the XSD checked by hand.
             let state = SAXState(kind: kind, onRow: onRow)
-            parse(bytes, state: state, schema: LibXML.schema(for: kind))
+            state.checkStructure = true
+            parse(bytes, state: state, schema: nil)
             out.envelope = state.envelope
+            if !state.doctype && state.malformed == nil && state.structure != .valid {
+                // Pass 2, only for a file whose structure is wrong or unusual: libxml2's own XSD
+                // validation has the last word, and gives the line and its words.
+                let check = SAXState(kind: kind, onRow: { _ in })
+                parse(bytes, state: check, schema: LibXML.schema(for: kind))
+                state.schemaError = check.schemaError
+                if state.malformed == nil { state.malformed = check.malformed }
+            }
             if state.doctype {
                 out.findings.append(Finding(.XML_DOCTYPE, line: state.doctypeLine,
                                             message: "the document has a document type declaration; DTDs and entities are never allowed"))
@@ -57,13 +67,27 @@ public enum XMLSubmissionReader {
         return out
     }
 
+    /// For tests: the fast pass's verdict on the structure, and libxml2's XSD verdict.
+    static func structureVerdicts(_ text: String, kind: SubmissionKind) -> (fast: SAXState.Structure, libxml2Valid: Bool, wellFormed: Bool) {
+        LibXML.initialize()
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buf in
+            let fast = SAXState(kind: kind, onRow: { _ in })
+            fast.checkStructure = true
+            parse(buf, state: fast, schema: nil)
+            let full = SAXState(kind: kind, onRow: { _ in })
+            parse(buf, state: full, schema: LibXML.schema(for: kind))
+            return (fast.structure, full.schemaError == nil, fast.malformed == nil && full.malformed == nil && !fast.doctype)
+        }
+    }
+
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, state: SAXState, schema: xmlSchemaPtr?) {
         var sax = xmlSAXHandler()
         sax.initialized = UInt32(XML_SAX2_MAGIC)
         sax.startElementNs = saxStartElement
         sax.endElementNs = saxEndElement
         sax.characters = saxCharacters
-        sax.cdataBlock = saxCharacters
+        sax.cdataBlock = saxCDATA
         sax.internalSubset = saxInternalSubset
         sax.comment = saxComment
         sax.processingInstruction = saxProcessingInstruction
@@ -72,12 +96,12 @@ public enum XMLSubmissionReader {
         let me = Unmanaged.passUnretained(state).toOpaque()
         var saxPtr: UnsafeMutablePointer<xmlSAXHandler>? = withUnsafeMutablePointer(to: &sax) { $0 }
         var userData: UnsafeMutableRawPointer? = me
-        let vctxt = xmlSchemaNewValidCtxt(schema)
-        defer { xmlSchemaFreeValidCtxt(vctxt) }
-        xmlSchemaSetValidStructuredErrors(vctxt, saxSchemaError, me)
+        let vctxt = schema.map { xmlSchemaNewValidCtxt($0) } ?? nil
+        defer { if let vctxt { xmlSchemaFreeValidCtxt(vctxt) } }
+        if let vctxt { xmlSchemaSetValidStructuredErrors(vctxt, saxSchemaError, me) }
         withUnsafeMutablePointer(to: &sax) { saxP in
             saxPtr = saxP
-            let plug = xmlSchemaSAXPlug(vctxt, &saxPtr, &userData)
+            let plug = vctxt.map { xmlSchemaSAXPlug($0, &saxPtr, &userData) } ?? nil
             defer { if plug != nil { xmlSchemaSAXUnplug(plug) } }
             guard let ctxt = xmlCreatePushParserCtxt(saxPtr, userData, nil, 0, nil) else { return }
             defer { xmlFreeParserCtxt(ctxt) }
@@ -199,6 +223,113 @@ final class SAXState {
     }
 
     var failed: Bool { doctype || malformed != nil || schemaError != nil }
+
+    // MARK: the XSD's structure, checked by hand in the fast pass
+
+    enum Structure { case valid, uncertain, invalid }
+    var checkStructure = false
+    var structure = Structure.valid
+    var seenFields: UInt32 = 0
+    var fieldIsList = false
+
+    /// Something the XSD forbids: libxml2 is asked for its verdict and words.
+    func invalid() { structure = .invalid }
+    /// Something this check does not decide (xsi:type, CDATA in element content, …): libxml2 decides.
+    func uncertain() { if structure == .valid { structure = .uncertain } }
+
+    static let namespace = Array(SubmissionSchema.namespace.utf8)
+    static let xsiNamespace = Array("http://www.w3.org/2001/XMLSchema-instance".utf8)
+
+    static func equals(_ p: UnsafePointer<xmlChar>?, _ b: [UInt8]) -> Bool {
+        guard let p else { return false }
+        var i = 0
+        while i < b.count {
+            if p[i] != b[i] { return false }
+            i += 1
+        }
+        return p[i] == 0
+    }
+
+    /// Checks one start tag against the XSD of the kind.
+    func checkStart(depth: Int, localname: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
+                    nbAttributes: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        guard SAXState.equals(uri, SAXState.namespace) else { return invalid() }
+        let name = localname.map { String(cString: $0) } ?? ""
+        switch depth {
+        case 1:
+            guard name == "submission" else { return invalid() }
+            var kindSeen = false, facilitySeen = false, periodSeen = false
+            for i in 0..<nbAttributes {
+                let b = i * 5
+                guard let a = attributes, let vb = a[b + 3], let ve = a[b + 4] else { return invalid() }
+                let value = Array(UnsafeBufferPointer(start: vb, count: ve - vb))
+                if a[b + 2] != nil { return SAXState.equals(a[b + 2], SAXState.xsiNamespace) ? uncertain() : invalid() }
+                switch a[b].map({ String(cString: $0) }) ?? "" {
+                case "kind":
+                    kindSeen = true
+                    if value != Array("detention".utf8) && value != Array("shelter".utf8) { invalid() }
+                case "facility": facilitySeen = true
+                case "period":
+                    periodSeen = true
+                    if !SAXState.isPeriod(value) { invalid() }
+                case "revision":
+                    if !SAXState.isPositiveInteger(value) { invalid() }
+                default: invalid()
+                }
+            }
+            if !(kindSeen && facilitySeen && periodSeen) { invalid() }
+        case 2:
+            guard name == kind.recordElement else { return invalid() }
+            seenFields = 0
+            checkNoAttributes(nbAttributes, attributes)
+        case 3:
+            guard let f = fieldsByName[name] else { return invalid() }
+            let bit = UInt32(1) << UInt32(f.ordinal)
+            if seenFields & bit != 0 { return invalid() }
+            seenFields |= bit
+            fieldIsList = f.isList
+            checkNoAttributes(nbAttributes, attributes)
+        case 4:
+            guard fieldIsList, name == "code" else { return invalid() }
+            checkNoAttributes(nbAttributes, attributes)
+        default:
+            invalid()
+        }
+    }
+
+    func checkNoAttributes(_ n: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        for i in 0..<n {
+            if let a = attributes, SAXState.equals(a[i * 5 + 2], SAXState.xsiNamespace) { uncertain() } else { invalid() }
+        }
+    }
+
+    /// Text where the XSD allows elements only: white space alone is fine.
+    func checkText(_ ch: UnsafePointer<xmlChar>, _ len: Int, cdata: Bool) {
+        let elementOnly = depth == 1 || depth == 2 || (depth == 3 && fieldIsList)
+        guard elementOnly else { return }
+        if cdata { return uncertain() }
+        for i in 0..<len {
+            let c = ch[i]
+            if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return invalid() }
+        }
+    }
+
+    /// `[0-9]{4}-(0[1-9]|1[0-2])`
+    static func isPeriod(_ v: [UInt8]) -> Bool {
+        guard v.count == 7, v[4] == 0x2D, v[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              let m = asciiNumber(v[5..<7]) else { return false }
+        return (1...12).contains(m) && v[5] <= 0x31
+    }
+
+    /// xs:positiveInteger after white-space collapse: an optional `+`, digits, not zero.
+    static func isPositiveInteger(_ v: [UInt8]) -> Bool {
+        var s = v[...]
+        while let f = s.first, f == 0x20 || f == 0x09 || f == 0x0A || f == 0x0D { s = s.dropFirst() }
+        while let l = s.last, l == 0x20 || l == 0x09 || l == 0x0A || l == 0x0D { s = s.dropLast() }
+        if s.first == 0x2B { s = s.dropFirst() }
+        guard !s.isEmpty, s.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return s.contains { $0 != 0x30 }
+    }
 }
 
 @inline(__always)
@@ -230,10 +361,13 @@ func trimXML(_ b: [UInt8]) -> [UInt8] {
     return s == 0 && e == b.count ? b : Array(b[s..<e])
 }
 
-private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, _, _, _, nbAttributes, _, attributes in
+private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
     let st = state(ctx)
     st.depth += 1
     st.textRun = 0
+    if st.checkStructure && st.structure != .invalid {
+        st.checkStart(depth: st.depth, localname: localname, uri: uri, nbAttributes: Int(nbAttributes), attributes: attributes)
+    }
     if st.depth > SAXState.maxDepth {
         st.limitBroken("Excessive depth in document: \(SAXState.maxDepth)")
         return
@@ -325,6 +459,7 @@ private let saxEndElement: endElementNsSAX2Func = { ctx, _, _, _ in
 
 private let saxCharacters: charactersSAXFunc = { ctx, ch, len in
     let st = state(ctx)
+    if st.checkStructure, let ch, st.structure != .invalid { st.checkText(ch, Int(len), cdata: false) }
     st.textRun += Int(len)
     if st.textRun > SAXState.maxTextNode {
         st.limitBroken("huge text node: over \(SAXState.maxTextNode) bytes")
@@ -332,6 +467,12 @@ private let saxCharacters: charactersSAXFunc = { ctx, ch, len in
     }
     guard st.depth >= 3, st.inRecord, let ch, st.text.count < SAXState.textCap else { return }
     st.text.append(contentsOf: UnsafeBufferPointer(start: ch, count: min(Int(len), SAXState.textCap - st.text.count)))
+}
+
+private let saxCDATA: cdataBlockSAXFunc = { ctx, ch, len in
+    let st = state(ctx)
+    if st.checkStructure, let ch, st.structure != .invalid { st.checkText(ch, Int(len), cdata: true) }
+    saxCharacters(ctx, ch, len)
 }
 
 /// Comments and processing instructions end a text node.
