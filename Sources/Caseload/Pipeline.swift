@@ -45,12 +45,16 @@ public enum Pipeline {
             if let progress { progress(done.increment() + 1, entries.count) }
             return f
         }
+        let judged = Clock.wall()
         let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
         FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)
         FileRules.chooseRevisions(&files)
         var issues = files.flatMap { $0.issues() }
+        let across = Clock.wall()
         issues += AcrossFiles.issues(files: files, registry: registry)
-        return Judgement(registry: registry, files: files, issues: issues, timings: ["judge": Clock.wall() - started])
+        let end = Clock.wall()
+        return Judgement(registry: registry, files: files, issues: issues,
+                         timings: ["judge": end - started, "files": judged - started, "across": end - across])
     }
 
     /// `caseload validate`: the given files judged against the registry of `input`, alone and

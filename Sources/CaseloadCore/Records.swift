@@ -24,6 +24,8 @@ public struct CaseID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public init?(_ s: String) { self.init(bytes: s.utf8) }
 
+    public init(packed: UInt64) { self.packed = packed }
+
     public var description: String {
         var v = packed
         var digits = [UInt8](repeating: 0, count: 10)

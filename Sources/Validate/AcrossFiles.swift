@@ -3,76 +3,113 @@ import CaseloadCore
 /// The rules across files, run after every file has been judged and the revision for each key
 /// chosen: `CONFLICT`, `CONTINUITY`, `MISSING_SUBMISSION`.
 public enum AcrossFiles {
-    /// A record of a used file, with where it came from.
-    struct Placed {
-        var record: Record
-        var file: Int
-        var line: Int
-    }
-
     public static func issues(files: [JudgedFile], registry: Registry) -> [Issue] {
         let used = files.indices.filter { files[$0].outcome == .accepted }
-        return conflicts(files, used) + continuity(files, used) + missing(files, used, registry)
+        let all = entries(files, used)
+        return conflicts(files, all) + continuity(files, used, all) + missing(files, used, registry)
     }
 
-    static func conflicts(_ files: [JudgedFile], _ used: [Int]) -> [Issue] {
-        struct Key: Hashable { var id: CaseID; var period: Period }
-        var groups: [Key: [Placed]] = [:]
+    /// What the rules across files need of one record, compact, for one sort of all of them.
+    struct Entry {
+        var caseID: UInt64
+        var period: Int32
+        var file: Int32
+        var line: Int32
+        var birth: PartialDate
+        var nationality: Country
+        var sex: Sex
+        var detention: Bool
+        var arrival: Day
+        var active: Bool
+        var status: Status
+    }
+
+    /// Every record of the used files, sorted by case, period, file (path order) and line.
+    static func entries(_ files: [JudgedFile], _ used: [Int]) -> [Entry] {
+        var out: [Entry] = []
+        out.reserveCapacity(used.reduce(0) { $0 + files[$1].records.count })
         for i in used {
-            let p = files[i].name!.period
+            let p = files[i].name!.period.index
             for r in files[i].records {
-                groups[Key(id: r.record.caseID, period: p), default: []].append(Placed(record: r.record, file: i, line: r.line))
+                var e = Entry(caseID: r.record.caseID.packed, period: p, file: Int32(i), line: Int32(r.line), birth: r.record.birth,
+                              nationality: r.record.nationality, sex: r.record.sex, detention: false, arrival: Day(ordinal: 0),
+                              active: false, status: .PENDING_RSD)
+                if case .detention(let d) = r.record {
+                    e.detention = true
+                    e.arrival = d.arrival
+                    e.active = d.status.isActive
+                    e.status = d.status
+                }
+                out.append(e)
             }
         }
-        var out: [Issue] = []
-        for (key, list) in groups where list.count > 1 {
-            let ordered = list.sorted {
-                $0.file != $1.file ? JudgedFile.pathOrder(files[$0.file], files[$1.file]) : $0.line < $1.line
-            }
-            let checks: [(Field, (Record) -> String)] = [
-                (.sex, { $0.sex.rawValue }),
-                (.birth_date, { $0.birth.description }),
-                (.nationality, { $0.nationality.code }),
-            ]
-            for (field, value) in checks {
-                let last = ordered.last!
-                let mine = value(last.record)
-                guard let other = ordered.first(where: { value($0.record) != mine }) else { continue }
-                let f = files[last.file]
-                out.append(Issue(.CONFLICT, file: f.path, line: last.line, facility: f.name!.facility,
-                                 period: key.period.description, caseID: key.id.description, field: field.rawValue,
-                                 message: "'\(mine)' here but '\(value(other.record))' in \(WrittenBack.path(files[other.file].path)):\(other.line) for the same case in \(key.period)"))
-                break
-            }
+        // Files are in path order already (the input folder is listed sorted).
+        out.sort { a, b in
+            if a.caseID != b.caseID { return a.caseID < b.caseID }
+            if a.period != b.period { return a.period < b.period }
+            if a.file != b.file { return a.file < b.file }
+            return a.line < b.line
         }
         return out
     }
 
-    static func continuity(_ files: [JudgedFile], _ used: [Int]) -> [Issue] {
-        // Principal detention record per case and period, with its facility.
-        struct Best { var record: Record; var facility: String }
-        var principal: [Period: [CaseID: Best]] = [:]
+    static func conflicts(_ files: [JudgedFile], _ entries: [Entry]) -> [Issue] {
+        var out: [Issue] = []
+        var g = 0
+        while g < entries.count {
+            var h = g + 1
+            while h < entries.count && entries[h].caseID == entries[g].caseID && entries[h].period == entries[g].period { h += 1 }
+            if h - g > 1 {
+                let group = entries[g..<h]
+                let last = group.last!
+                let checks: [(Field, (Entry) -> String)] = [
+                    (.sex, { $0.sex.rawValue }),
+                    (.birth_date, { $0.birth.description }),
+                    (.nationality, { $0.nationality.code }),
+                ]
+                for (field, value) in checks {
+                    let mine = value(last)
+                    guard let other = group.first(where: { value($0) != mine }) else { continue }
+                    let f = files[Int(last.file)]
+                    let period = Period(index: last.period)
+                    out.append(Issue(.CONFLICT, file: f.path, line: Int(last.line), facility: f.name!.facility,
+                                     period: period.description, caseID: CaseID(packed: last.caseID).description, field: field.rawValue,
+                                     message: "'\(mine)' here but '\(value(other))' in \(WrittenBack.path(files[Int(other.file)].path)):\(other.line) for the same case in \(period)"))
+                    break
+                }
+            }
+            g = h
+        }
+        return out
+    }
+
+    static func continuity(_ files: [JudgedFile], _ used: [Int], _ entries: [Entry]) -> [Issue] {
         var usedFile: [String: Int] = [:]  // "facility period" → used detention file
         for i in used where files[i].name!.kind == .detention {
-            let n = files[i].name!
-            usedFile["\(n.facility) \(n.period)"] = i
-            for r in files[i].records {
-                let id = r.record.caseID
-                if let b = principal[n.period]?[id], !Principal.prefers(r.record, n.facility, over: b.record, b.facility) { continue }
-                principal[n.period, default: [:]][id] = Best(record: r.record, facility: n.facility)
+            usedFile["\(files[i].name!.facility) \(files[i].name!.period)"] = i
+        }
+        // The principal detention record of each case and period, in case and period order.
+        struct Best { var caseID: UInt64; var period: Int32; var entry: Entry; var facility: String }
+        var principals: [Best] = []
+        for e in entries where e.detention {
+            let facility = files[Int(e.file)].name!.facility
+            if let last = principals.last, last.caseID == e.caseID, last.period == e.period {
+                let better = e.arrival != last.entry.arrival ? e.arrival > last.entry.arrival
+                    : facility.utf8.lexicographicallyPrecedes(last.facility.utf8)
+                if better { principals[principals.count - 1] = Best(caseID: e.caseID, period: e.period, entry: e, facility: facility) }
+            } else {
+                principals.append(Best(caseID: e.caseID, period: e.period, entry: e, facility: facility))
             }
         }
         var out: [Issue] = []
-        for (period, cases) in principal {
-            let next = period.next
-            let present = principal[next] ?? [:]
-            for (id, best) in cases {
-                guard case .detention(let d) = best.record, d.status.isActive, present[id] == nil,
-                      let target = usedFile["\(best.facility) \(next)"] else { continue }
-                out.append(Issue(.CONTINUITY, file: files[target].path, facility: best.facility, period: next.description,
-                                 caseID: id.description,
-                                 message: "in care at the end of \(period) (\(d.status.rawValue)) but in no accepted detention list of \(next)"))
-            }
+        for (k, b) in principals.enumerated() where b.entry.active {
+            let next = b.period + 1
+            if k + 1 < principals.count, principals[k + 1].caseID == b.caseID, principals[k + 1].period == next { continue }
+            let nextPeriod = Period(index: next)
+            guard let target = usedFile["\(b.facility) \(nextPeriod)"] else { continue }
+            out.append(Issue(.CONTINUITY, file: files[target].path, facility: b.facility, period: nextPeriod.description,
+                             caseID: CaseID(packed: b.caseID).description,
+                             message: "in care at the end of \(Period(index: b.period)) (\(b.entry.status.rawValue)) but in no accepted detention list of \(nextPeriod)"))
         }
         return out
     }
