@@ -215,8 +215,12 @@ struct MigrantCase {
 
 struct MigrantHistory {
     let labels: Labels
-    /// Earliest arrival_date over all accepted detention records of the periods seen so far.
-    var earliestArrival: [CaseID: Day] = [:]
+    /// Every case seen so far, as a dense id; per id: the earliest arrival_date over all accepted
+    /// detention records of the periods seen so far, and where the case sits in this period.
+    var ids = DenseIDs()
+    var earliestArrival: [Day] = []
+    var slot: [Int32] = []
+    var stamp: [Int32] = []
 
     init(labels: Labels) { self.labels = labels }
 
@@ -231,13 +235,22 @@ struct MigrantHistory {
     }()
 
     mutating func advance(to p: Period, from submissions: [UsedSubmission], _ used: [(Int, Place)]) -> Result {
-        var cases: [CaseID: MigrantCase] = [:]
+        var cases: [MigrantCase] = []
+        var caseIDs: [Int] = []
         cases.reserveCapacity(used.reduce(0) { $0 + submissions[$1.0].records.count })
         for (i, place) in used {
           for record in submissions[i].records {
             guard case .detention(let r) = record else { continue }
-            if let e = earliestArrival[r.caseID] { if r.arrival < e { earliestArrival[r.caseID] = r.arrival } } else { earliestArrival[r.caseID] = r.arrival }
-            if var c = cases[r.caseID] {
+            let (id, isNew) = ids.id(r.caseID.packed)
+            if isNew {
+                earliestArrival.append(r.arrival)
+                slot.append(0)
+                stamp.append(-1)
+            } else if r.arrival < earliestArrival[id] {
+                earliestArrival[id] = r.arrival
+            }
+            if stamp[id] == p.index {
+                var c = cases[Int(slot[id])]
                 if prefers(r.arrival, place, over: c.principal.arrival, c.place) {
                     c.principal = r
                     c.place = place
@@ -247,10 +260,13 @@ struct MigrantHistory {
                 if let u = r.unhcrID, c.firstUNHCR.map({ place.facility < $0.facility }) ?? true {
                     c.firstUNHCR = (place.facility, u)
                 }
-                cases[r.caseID] = c
+                cases[Int(slot[id])] = c
             } else {
-                cases[r.caseID] = MigrantCase(principal: r, place: place, vulnerabilities: r.vulnerabilities, services: r.services,
-                                              firstUNHCR: r.unhcrID.map { (place.facility, $0) })
+                stamp[id] = p.index
+                slot[id] = Int32(cases.count)
+                cases.append(MigrantCase(principal: r, place: place, vulnerabilities: r.vulnerabilities, services: r.services,
+                                         firstUNHCR: r.unhcrID.map { (place.facility, $0) }))
+                caseIDs.append(id)
             }
           }
         }
@@ -260,11 +276,11 @@ struct MigrantHistory {
         var stays: [Int] = []
         var caseload: [CaseloadRow] = []
         var cat = Categories()
-        for (id, c) in cases {
+        for (k, c) in cases.enumerated() {
             let r = c.principal
             let age = r.birth.age(on: end)
             let group = AgeGroup(age: age)
-            let earliest = earliestArrival[id]!
+            let earliest = earliestArrival[caseIDs[k]]
             cat.single[Dim.sex.rawValue] = r.sex.ordinal
             cat.single[Dim.ageGroup.rawValue] = group.index
             cat.single[Dim.sexAge.rawValue] = r.sex.ordinal * 5 + group.index
@@ -320,7 +336,10 @@ struct VictimHistory {
     let labels: Labels
     /// For cumulative figures: each case's principal record of the latest period in which it
     /// has one (with that period), and its lists over every period so far.
-    var cumulative: [CaseID: (period: Period, victim: VictimCase)] = [:]
+    var ids = DenseIDs()
+    var cumulative: [(period: Period, victim: VictimCase)?] = []
+    var slot: [Int32] = []
+    var stamp: [Int32] = []
     /// The running `assisted_cumulative` counts: a case's old description is taken out when it
     /// gets a newer one, so each period costs what it adds, not the whole history.
     var cumulativeTally: Tally
@@ -350,28 +369,39 @@ struct VictimHistory {
     }
 
     mutating func advance(to p: Period, from submissions: [UsedSubmission], _ used: [(Int, Place)]) -> [IndicatorFigures] {
-        var cases: [CaseID: VictimCase] = [:]
-        cases.reserveCapacity(used.reduce(0) { $0 + submissions[$1.0].records.count })
+        var cases: [VictimCase] = []
+        var caseIDs: [Int] = []
         for (i, place) in used {
           for record in submissions[i].records {
             guard case .shelter(let r) = record else { continue }
-            if var c = cases[r.caseID] {
+            let (id, isNew) = ids.id(r.caseID.packed)
+            if isNew {
+                cumulative.append(nil)
+                slot.append(0)
+                stamp.append(-1)
+            }
+            if stamp[id] == p.index {
+                var c = cases[Int(slot[id])]
                 if prefers(r.admission, place, over: c.principal.admission, c.place) {
                     c.principal = r
                     c.place = place
                 }
                 c.exploitation = c.exploitation.union(r.exploitation)
                 c.assistance = c.assistance.union(r.assistance)
-                cases[r.caseID] = c
+                cases[Int(slot[id])] = c
             } else {
-                cases[r.caseID] = VictimCase(principal: r, place: place, exploitation: r.exploitation, assistance: r.assistance)
+                stamp[id] = p.index
+                slot[id] = Int32(cases.count)
+                cases.append(VictimCase(principal: r, place: place, exploitation: r.exploitation, assistance: r.assistance))
+                caseIDs.append(id)
             }
           }
         }
         var tallies = IndicatorCatalogue.victims.map { Tally($0.dimensions, labels) }
         let assisted = 0, newCases = 1
         var cat = Categories(), old = Categories()
-        for (id, c) in cases {
+        for (k, c) in cases.enumerated() {
+            let id = caseIDs[k]
             Self.categories(p, c, into: &cat)
             tallies[assisted].add(cat)
             var merged = c

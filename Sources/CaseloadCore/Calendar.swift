@@ -50,8 +50,21 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `YYYY-MM-DD`.
     public var description: String {
+        var b = [UInt8](repeating: 0x30, count: 10)
+        write(into: &b, at: 0)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// Writes `YYYY-MM-DD` into ten bytes at `at`.
+    @inline(__always)
+    public func write(into b: inout [UInt8], at i: Int) {
         let c = civil
-        return pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2)
+        var y = c.year
+        for k in stride(from: 3, through: 0, by: -1) { b[i + k] = UInt8(y % 10) + 0x30; y /= 10 }
+        b[i + 4] = 0x2D
+        b[i + 5] = UInt8(c.month / 10) + 0x30; b[i + 6] = UInt8(c.month % 10) + 0x30
+        b[i + 7] = 0x2D
+        b[i + 8] = UInt8(c.day / 10) + 0x30; b[i + 9] = UInt8(c.day % 10) + 0x30
     }
 
     public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }

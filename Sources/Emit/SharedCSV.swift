@@ -26,7 +26,26 @@ public enum CaseloadCSV {
     public static func render(period: Period, rows: [CaseloadRow], hxl withHXL: Bool) -> [UInt8] {
         var w = CSVWriter(header: header)
         if withHXL { w.row(hxl.map { .text($0) }) }
-        for r in rows { w.row(([period.description] + r.cells).map { $0.isEmpty ? .empty : .text($0) }) }
-        return w.bytes
+        // Every cell of these rows has a strict form (numbers, codes, dates, facility codes): none
+        // needs quoting or neutralising, so rows are written as bytes directly.
+        var out = w.bytes
+        out.reserveCapacity(out.count + rows.count * 80)
+        let p = Array(period.description.utf8)
+        var date = [UInt8](repeating: 0, count: 10)
+        for r in rows {
+            out += p; out.append(0x2C)
+            out += r.unhcrID.description.utf8; out.append(0x2C)
+            out += r.sex.rawValue.utf8; out.append(0x2C)
+            out += r.ageGroup.rawValue.utf8; out.append(0x2C)
+            out += r.nationality.code.utf8; out.append(0x2C)
+            out += r.facility.utf8; out.append(0x2C)
+            out += (r.community ? "COMMUNITY" : "IDC").utf8; out.append(0x2C)
+            out += r.status.rawValue.utf8; out.append(0x2C)
+            if let d = r.statusDate { d.write(into: &date, at: 0); out += date }
+            out.append(0x2C)
+            r.arrivalDate.write(into: &date, at: 0); out += date
+            out.append(0x0A)
+        }
+        return out
     }
 }

@@ -156,3 +156,23 @@ struct AggregatorUnitTests {
         #expect(june.migrants.isEmpty)
     }
 }
+
+struct DenseIDTests {
+    @Test func idsAreDenseStableAndSurviveGrowth() {
+        var ids = DenseIDs(capacity: 4)
+        var rng = SeededRandom(seed: 9)
+        var keys: [UInt64] = []
+        for _ in 0..<20_000 { keys.append(rng.next()) }
+        keys += [0, 1, UInt64.max]
+        for (i, k) in keys.enumerated() {
+            let r = ids.id(k)
+            #expect(r.id == i && r.isNew)
+        }
+        for (i, k) in keys.enumerated() {
+            #expect(ids.find(k) == i)
+            #expect(ids.id(k) == (i, false))
+        }
+        #expect(ids.count == keys.count)
+        #expect(ids.find(12345) == nil || keys.contains(12345))
+    }
+}
