@@ -186,8 +186,20 @@ final class SAXState {
     var text: [UInt8] = []
     var itemsStart = 0
     var fieldsByName: [String: Field] = [:]
-    /// libxml2 interns names per parse: a pointer seen once maps to its field without a String.
-    var fieldByPointer: [UnsafePointer<xmlChar>: Field?] = [:]
+    /// libxml2 interns names per parse: a pointer seen once maps to its field without a String
+    /// or a hash (a handful of names, searched in a small array).
+    var fieldByPointer: [(UnsafePointer<xmlChar>, Field?)] = []
+
+    @inline(__always)
+    func field(for name: UnsafePointer<xmlChar>) -> Field? {
+        for (p, f) in fieldByPointer where p == name { return f }
+        let f = fieldsByName[String(cString: name)]
+        fieldByPointer.append((name, f))
+        return f
+    }
+
+    static let codeName = Array("code".utf8)
+    lazy var recordName = Array(kind.recordElement.utf8)
     static let textCap = 1 << 16
     /// libxml2's own limits, which its push parser leaves to the tree builder: enforced here.
     static let maxDepth = 256
@@ -253,11 +265,10 @@ final class SAXState {
     /// Checks one start tag against the XSD of the kind.
     func checkStart(depth: Int, localname: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
                     nbAttributes: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-        guard SAXState.equals(uri, SAXState.namespace) else { return invalid() }
-        let name = localname.map { String(cString: $0) } ?? ""
+        guard SAXState.equals(uri, SAXState.namespace), let localname else { return invalid() }
         switch depth {
         case 1:
-            guard name == "submission" else { return invalid() }
+            guard String(cString: localname) == "submission" else { return invalid() }
             var kindSeen = false, facilitySeen = false, periodSeen = false
             for i in 0..<nbAttributes {
                 let b = i * 5
@@ -279,18 +290,18 @@ final class SAXState {
             }
             if !(kindSeen && facilitySeen && periodSeen) { invalid() }
         case 2:
-            guard name == kind.recordElement else { return invalid() }
+            guard SAXState.equals(localname, recordName) else { return invalid() }
             seenFields = 0
             checkNoAttributes(nbAttributes, attributes)
         case 3:
-            guard let f = fieldsByName[name] else { return invalid() }
+            guard let f = field(for: localname) else { return invalid() }
             let bit = UInt32(1) << UInt32(f.ordinal)
             if seenFields & bit != 0 { return invalid() }
             seenFields |= bit
             fieldIsList = f.isList
             checkNoAttributes(nbAttributes, attributes)
         case 4:
-            guard fieldIsList, name == "code" else { return invalid() }
+            guard fieldIsList, SAXState.equals(localname, SAXState.codeName) else { return invalid() }
             checkNoAttributes(nbAttributes, attributes)
         default:
             invalid()
@@ -396,17 +407,7 @@ private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, uri, 
             for i in st.ranges.indices { st.ranges[i] = nil }
         }
     case 3:
-        if let name = localname {
-            if let known = st.fieldByPointer[name] {
-                st.field = known
-            } else {
-                let f = st.fieldsByName[String(cString: name)]
-                st.fieldByPointer[name] = f
-                st.field = f
-            }
-        } else {
-            st.field = nil
-        }
+        st.field = localname.map { st.field(for: $0) } ?? nil
         st.text.removeAll(keepingCapacity: true)
         st.itemsStart = st.recordBytes.count
     case 4:
