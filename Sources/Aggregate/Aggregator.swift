@@ -318,7 +318,13 @@ struct MigrantHistory {
                 indicators.append(tallies[k].figures(name, dims, labels))
             }
         }
-        caseload.sort(by: CaseloadRow.order)
+        // Sort small keys, not the rows (a row holds a String): by the UNHCR number's byte-order
+        // key, and by the whole row only when two cases share a number.
+        let keys = caseload.map(\.unhcrID.sortKey)
+        let order = caseload.indices.sorted { a, b in
+            keys[a] != keys[b] ? keys[a] < keys[b] : CaseloadRow.order(caseload[a], caseload[b])
+        }
+        caseload = order.map { caseload[$0] }
         return Result(indicators: indicators, caseload: caseload)
     }
 }
