@@ -2,7 +2,6 @@
 #include "csystem.h"
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <errno.h>
 #include <unistd.h>
@@ -22,10 +21,4 @@ int caseload_syncfs(const char *path) {
     close(fd);
     errno = saved;
     return rc;
-}
-
-long caseload_peak_rss_kib(void) {
-    struct rusage u;
-    if (getrusage(RUSAGE_SELF, &u) != 0) return -1;
-    return u.ru_maxrss;
 }

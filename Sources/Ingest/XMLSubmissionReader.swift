@@ -161,7 +161,9 @@ extension XMLSubmissionReader.Envelope {
 
 extension String {
     var trimmingXMLSpace: String {
-        String(decoding: trimXML(Array(utf8)), as: UTF8.self)
+        let b = Array(utf8)
+        let (s, e) = trimmedBounds(b)
+        return String(decoding: b[s..<e], as: UTF8.self)
     }
 }
 
@@ -362,15 +364,6 @@ func trimmedBounds(_ b: [UInt8]) -> (Int, Int) {
     return (s, e)
 }
 
-/// XML white space: space, tab, CR, LF.
-@inline(__always)
-func trimXML(_ b: [UInt8]) -> [UInt8] {
-    var s = 0, e = b.count
-    func ws(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
-    while s < e && ws(b[s]) { s += 1 }
-    while e > s && ws(b[e - 1]) { e -= 1 }
-    return s == 0 && e == b.count ? b : Array(b[s..<e])
-}
 
 private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
     let st = state(ctx)

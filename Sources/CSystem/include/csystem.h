@@ -8,6 +8,4 @@ int caseload_exchange(const char *a, const char *b);
 /* Flushes the file system that holds `path` to disk (syncfs). Returns 0, or -1 with errno. */
 int caseload_syncfs(const char *path);
 
-/* Peak resident set size of this process in KiB (from getrusage). */
-long caseload_peak_rss_kib(void);
 #endif
