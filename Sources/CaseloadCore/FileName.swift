@@ -37,4 +37,13 @@ public struct FileName: Sendable, Hashable {
     }
 
     public init?(_ name: String) { self.init(Array(name.utf8)) }
+
+    /// What revisions, duplicates and ambiguity are decided over: kind, facility and period.
+    public struct SubmissionKey: Hashable, Sendable {
+        public var kind: SubmissionKind
+        public var facility: String
+        public var period: Period
+    }
+
+    public var submissionKey: SubmissionKey { SubmissionKey(kind: kind, facility: facility, period: period) }
 }

@@ -131,7 +131,7 @@ public enum ReportHTML {
     }
 
     static func trend(_ h: inout HTML, _ f: PeriodFigures, _ c: Context) {
-        let history = c.history.filter { $0.period <= f.period }
+        let history = c.history
         guard history.count > 1 else { return }
         let labels = history.map(\.period.description)
         let migrants = history.map { p -> (String, Int?) in (p.period.description, p.indicator(.migrants, "supported")?.total) }

@@ -39,11 +39,9 @@ public enum ReportJSON {
                 .object([
                     ("indicator", .string(ind.name)),
                     ("dimensions", .array(ind.dimensions.map { d in
-                        var categories = IndicatorCatalogue.categories(of: d.name) ?? []
-                        if ind.name == "stay_median_days" { categories = [] }
-                        for c in d.categories where !categories.contains(c) { categories.append(c) }
-                        let listed = IndicatorCatalogue.categories(of: d.name) == nil || ind.name == "stay_median_days"
-                            ? categories.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } : categories
+                        // Closed lists in full, in their order; open ones (and the median) as they occur.
+                        let closed = ind.name == "stay_median_days" ? nil : IndicatorCatalogue.categories(of: d.name)
+                        let listed = closed.map { list in list + d.categories.filter { !list.contains($0) } } ?? d.categories
                         return .object([
                             ("dimension", .string(d.name)),
                             ("multi_valued", .bool(d.multiValued)),

@@ -20,7 +20,6 @@ public enum AcrossFiles {
         var sex: Sex
         var detention: Bool
         var arrival: Day
-        var active: Bool
         var status: Status
     }
 
@@ -33,11 +32,10 @@ public enum AcrossFiles {
             for r in files[i].records {
                 var e = Entry(caseID: r.record.caseID.packed, period: p, file: Int32(i), line: Int32(r.line), birth: r.record.birth,
                               nationality: r.record.nationality, sex: r.record.sex, detention: false, arrival: Day(ordinal: 0),
-                              active: false, status: .PENDING_RSD)
+                              status: .PENDING_RSD)
                 if case .detention(let d) = r.record {
                     e.detention = true
                     e.arrival = d.arrival
-                    e.active = d.status.isActive
                     e.status = d.status
                 }
                 out.append(e)
@@ -102,7 +100,7 @@ public enum AcrossFiles {
             }
         }
         var out: [Issue] = []
-        for (k, b) in principals.enumerated() where b.entry.active {
+        for (k, b) in principals.enumerated() where b.entry.status.isActive {
             let next = b.period + 1
             if k + 1 < principals.count, principals[k + 1].caseID == b.caseID, principals[k + 1].period == next { continue }
             let nextPeriod = Period(index: next)

@@ -39,13 +39,13 @@ public enum FileRules {
     /// (`candidates`, indices into `files`, each with its digest), marks `DUPLICATE_FILE` and
     /// `AMBIGUOUS_REVISION`. Files so marked lose whatever their content gave.
     public static func duplicatesAndAmbiguity(_ files: inout [JudgedFile], candidates: [Int]) {
-        var groups: [String: [Int]] = [:]
+        var groups: [FileName.SubmissionKey: [Int]] = [:]
         for i in candidates {
             guard let n = files[i].name else { continue }
-            groups["\(n.kind.rawValue) \(n.facility) \(n.period)", default: []].append(i)
+            groups[n.submissionKey, default: []].append(i)
         }
-        for key in groups.keys.sorted() {
-            let members = groups[key]!.sorted { JudgedFile.pathOrder(files[$0], files[$1]) }
+        // Groups are independent of each other: the order they are taken in changes nothing.
+        for members in groups.values.map({ $0.sorted { JudgedFile.pathOrder(files[$0], files[$1]) } }) {
             var firstByDigest: [String: Int] = [:]
             var distinct: [Int] = []
             for i in members {
@@ -80,10 +80,10 @@ public enum FileRules {
     /// Revisions: for each kind, facility and period, the accepted file with the highest
     /// revision is used; every other accepted file of the key is `SUPERSEDED`.
     public static func chooseRevisions(_ files: inout [JudgedFile]) {
-        var best: [String: Int] = [:]
+        var best: [FileName.SubmissionKey: Int] = [:]
         for i in files.indices where files[i].outcome == .accepted {
             let n = files[i].name!
-            let key = "\(n.kind.rawValue) \(n.facility) \(n.period)"
+            let key = n.submissionKey
             if let b = best[key] {
                 let bn = files[b].name!
                 if n.revision > bn.revision || (n.revision == bn.revision && JudgedFile.pathOrder(files[i], files[b])) {
@@ -96,7 +96,7 @@ public enum FileRules {
         let used = Set(best.values)
         for i in files.indices where files[i].outcome == .accepted && !used.contains(i) {
             let n = files[i].name!
-            let b = best["\(n.kind.rawValue) \(n.facility) \(n.period)"]!
+            let b = best[n.submissionKey]!
             files[i].outcome = .superseded
             files[i].findings.append(Finding(.SUPERSEDED,
                 message: "revision \(files[b].name!.revision) (\(WrittenBack.path(files[b].path))) is used instead"))
