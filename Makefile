@@ -9,7 +9,7 @@ SHELL        := /bin/bash
 APT_INSTALL  := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release run test check-xsd sample schemas docs bench screenshots iso-codes clean
+.PHONY: help deps build release run test check-xsd sample schemas docs bench screenshots iso-codes fuzz fuzz-build clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,6 +57,17 @@ docs: build ## Regenerate docs/validation.md from the code explanations
 
 bench: release ## Benchmark caseload run on about 25k, 250k and 1M generated records (inputs cached in Benchmarks/data/)
 	python3 Benchmarks/bench.py $(SIZES)
+
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS   := -c release --build-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+
+fuzz-build: deps ## Build the libFuzzer targets (CSV reader, XML reader, judging of one file) with AddressSanitizer
+	CASELOAD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzCSV
+	CASELOAD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzXML
+	CASELOAD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzJudge
+
+fuzz: fuzz-build ## Fuzz each target for FUZZ_SECONDS (default 300); seeds in Tests/Fuzz/corpus, findings in .build/fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run.sh
 
 iso-codes: ## Regenerate the country and province lists from Debian's iso-codes
 	python3 scripts/gen-iso.py

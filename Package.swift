@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
+import Foundation
 
 /// Release builds optimise across the stage modules: the hot path (bytes to records to figures)
 /// crosses them, and generic parsing code must be specialised where it is called.
@@ -50,3 +51,15 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `make fuzz` builds with CASELOAD_FUZZ=1 and `-sanitize=fuzzer,address`: libFuzzer targets for
+// the CSV reader, the XML reader and the judging of one file (Tests/Fuzz). They are not part of
+// the ordinary build, which has no libFuzzer runtime to link them with.
+if ProcessInfo.processInfo.environment["CASELOAD_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Tests/Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzSupport", "Ingest", "CaseloadCore"], path: "Tests/Fuzz/FuzzCSV"),
+        .executableTarget(name: "FuzzXML", dependencies: ["FuzzSupport", "Ingest", "CaseloadCore"], path: "Tests/Fuzz/FuzzXML"),
+        .executableTarget(name: "FuzzJudge", dependencies: ["FuzzSupport", "Caseload", "CaseloadCore", "Emit", "Ingest"], path: "Tests/Fuzz/FuzzJudge"),
+    ]
+}
