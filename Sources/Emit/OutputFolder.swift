@@ -95,14 +95,10 @@ public final class OutputFolder {
     }
 
     private func removeStaleStaging() {
-        guard let d = opendir(parent) else { return }
-        var stale: [String] = []
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasPrefix(stagingPrefix) { stale.append(parent + "/" + name) }
+        let prefix = Array(stagingPrefix.utf8)
+        for name in directoryNames(parent) ?? [] where name.starts(with: prefix) {
+            removeTree(parent + "/" + String(decoding: name, as: UTF8.self))
         }
-        closedir(d)
-        for s in stale { removeTree(s) }
     }
 
     private func syncDirectory(_ path: String) throws(OutputError) {
@@ -153,15 +149,7 @@ public func removeTree(_ path: String) {
     var st = stat()
     guard lstat(path, &st) == 0 else { return }
     if (st.st_mode & S_IFMT) == S_IFDIR {
-        if let d = opendir(path) {
-            var names: [String] = []
-            while let e = readdir(d) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(d)
-            for n in names { removeTree(path + "/" + n) }
-        }
+        for n in directoryNames(path) ?? [] { removeTree(path + "/" + String(decoding: n, as: UTF8.self)) }
         rmdir(path)
     } else {
         unlink(path)

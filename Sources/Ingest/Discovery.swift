@@ -60,19 +60,11 @@ public enum Discovery {
     }
 
     private static func walk(_ dir: String, relative: [UInt8], into out: inout [InputEntry]) {
-        guard let d = opendir(dir) else {
+        guard let all = directoryNames(dir) else {
             if !relative.isEmpty { out.append(InputEntry(relativePath: relative, kind: .unlistableFolder)) }
             return
         }
-        defer { closedir(d) }
-        var names: [[UInt8]] = []
-        while let e = readdir(d) {
-            let name: [UInt8] = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            }
-            if name.first == 0x2E { continue }  // ".", "..", and hidden entries
-            names.append(name)
-        }
+        let names = all.filter { $0.first != 0x2E }  // hidden entries
         for name in names {
             let rel = relative.isEmpty ? name : relative + [0x2F] + name
             if relative.isEmpty && name == Array("facilities.csv".utf8) { continue }
