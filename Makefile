@@ -9,7 +9,7 @@ SHELL        := /bin/bash
 APT_INSTALL  := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release run test check-xsd sample schemas docs bench screenshots iso-codes fuzz fuzz-build clean
+.PHONY: help deps build release run test check-xsd sample schemas docs bench screenshots iso-codes fuzz fuzz-build test-sanitize clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +32,14 @@ run: release ## Build and run the whole job on Input/, writing Output/
 
 test: build check-xsd ## Build and run every test (unit, end-to-end, hostile input, xmllint against the XSDs)
 	$(SWIFT) test
+
+test-sanitize: deps ## Every test under AddressSanitizer (leaks included), then under ThreadSanitizer (parallel judging)
+	$(SWIFT) build --build-tests --sanitize=address --build-path .build/asan
+	CASELOAD_BIN=.build/asan/debug/caseload LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
+	  $(SWIFT) test --sanitize=address --build-path .build/asan
+	$(SWIFT) build --build-tests --sanitize=thread --build-path .build/tsan
+	CASELOAD_BIN=.build/tsan/debug/caseload TSAN_OPTIONS=halt_on_error=1 \
+	  $(SWIFT) test --sanitize=thread --build-path .build/tsan
 
 check-xsd: deps ## The sample's XML files pass xmllint with the published XSDs
 	@set -e; for kind in detention shelter; do \
