@@ -35,10 +35,10 @@ test: build check-xsd ## Build and run every test (unit, end-to-end, hostile inp
 
 test-sanitize: deps ## Every test under AddressSanitizer (leaks included), then under ThreadSanitizer (parallel judging)
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build/asan
-	CASELOAD_BIN=.build/asan/debug/caseload LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
+	CASELOAD_SANITIZED=address CASELOAD_BIN=.build/asan/debug/caseload LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
 	  $(SWIFT) test --sanitize=address --build-path .build/asan
 	$(SWIFT) build --build-tests --sanitize=thread --build-path .build/tsan
-	CASELOAD_BIN=.build/tsan/debug/caseload TSAN_OPTIONS=halt_on_error=1 \
+	CASELOAD_SANITIZED=thread CASELOAD_BIN=.build/tsan/debug/caseload TSAN_OPTIONS=halt_on_error=1 \
 	  $(SWIFT) test --sanitize=thread --build-path .build/tsan
 
 check-xsd: deps ## The sample's XML files pass xmllint with the published XSDs

@@ -41,13 +41,15 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
+        .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "CaseloadCoreTests", dependencies: ["CaseloadCore"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseloadCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseloadCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ValidateTests", dependencies: ["Validate", "CaseloadCore"]),
         .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "CaseloadCore", "Synth"]),
         .testTarget(name: "EmitTests", dependencies: ["Emit", "CaseloadCore"]),
-        .testTarget(name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "Synth"],
+        .testTarget(name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "Synth", "TestSupport"],
                     resources: [.copy("Golden")]),
+        .testTarget(name: "HostileTests", dependencies: ["TestSupport"], path: "Tests/Hostile"),
     ],
     swiftLanguageModes: [.v6]
 )

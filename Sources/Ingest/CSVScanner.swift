@@ -26,7 +26,11 @@ public struct CSVScanner {
     public private(set) var starts: [Int] = []
     public private(set) var ends: [Int] = []
 
-    public var cellCount: Int { ends.count }
+    /// Cells of the last row, those past `keepCells` included (they are counted, not kept).
+    public var cellCount: Int { ends.count + droppedCells }
+    private var droppedCells = 0
+    /// Whether every cell of the last row is empty (after trimming), those not kept included.
+    public private(set) var rowIsBlank = true
 
     @inline(__always)
     public func cell(_ i: Int) -> ArraySlice<UInt8> { storage[starts[i]..<ends[i]] }
@@ -80,8 +84,9 @@ public struct CSVScanner {
     }
 
     /// Reads the next non-empty row into the cells; returns its first line, or nil at the end.
-    /// `maxCells` bounds the number of cells (for the header).
-    public mutating func nextRow(maxCells: Int = .max) throws(CSVFailure) -> Int? {
+    /// `maxCells` bounds the number of cells (for the header). Cells past `keepCells` are only
+    /// counted: a row of millions of cells costs no memory (it can only be a `FIELD_COUNT`).
+    public mutating func nextRow(maxCells: Int = .max, keepCells: Int = .max) throws(CSVFailure) -> Int? {
         let n = b.count
         while pos < n && (b[pos] == 0x0A || b[pos] == 0x0D) { endLine() }
         if pos >= n { return nil }
@@ -89,10 +94,12 @@ public struct CSVScanner {
         storage.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
+        droppedCells = 0
+        rowIsBlank = true
         let d = delimiter
         let maxField = limits.maxFieldBytes
         while true {
-            if ends.count >= maxCells { throw .headerTooLarge(line: rowLine) }
+            if cellCount >= maxCells { throw .headerTooLarge(line: rowLine) }
             let fieldLine = line
             let start = storage.count
             var p = pos
@@ -152,8 +159,14 @@ public struct CSVScanner {
             var s = start, e = storage.count
             while s < e && (storage[s] == 0x20 || storage[s] == 0x09) { s += 1 }
             while e > s && (storage[e - 1] == 0x20 || storage[e - 1] == 0x09) { e -= 1 }
-            starts.append(s)
-            ends.append(e)
+            if e > s { rowIsBlank = false }
+            if ends.count < keepCells {
+                starts.append(s)
+                ends.append(e)
+            } else {
+                droppedCells += 1
+                storage.removeLast(storage.count - start)
+            }
             if pos < n && b[pos] == d {
                 pos += 1
                 continue

@@ -33,11 +33,9 @@ public enum CSVSubmissionReader {
             let columns = mapping.map { (column: $0.0, field: $0.1.ordinal) }
             // Rows are read to the end even when the header is bad: a CSV_SYNTAX or TOO_LARGE
             // further down comes first in the order of judging.
-            while let line = try scanner.nextRow() {
+            while let line = try scanner.nextRow(keepCells: width + 1) {
                 if headerRejected { continue }
-                var allEmpty = true
-                for i in 0..<scanner.cellCount where scanner.ends[i] > scanner.starts[i] { allEmpty = false; break }
-                if allEmpty {
+                if scanner.rowIsBlank {
                     onRow(.blank(line: line))
                 } else if scanner.cellCount != width {
                     onRow(.fieldCount(line: line, found: scanner.cellCount, expected: width))

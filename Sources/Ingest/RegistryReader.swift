@@ -52,8 +52,8 @@ public enum RegistryReader {
                 throw fail(headerLine, "required column '\(c)' is missing")
             }
             let width = s.cellCount
-            while let line = try s.nextRow() {
-                if (0..<s.cellCount).allSatisfy({ s.ends[$0] == s.starts[$0] }) { continue }
+            while let line = try s.nextRow(keepCells: width + 1) {
+                if s.rowIsBlank { continue }
                 guard s.cellCount == width else {
                     throw fail(line, "the row has \(s.cellCount) cells but the header has \(width)")
                 }

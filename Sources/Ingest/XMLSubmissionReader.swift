@@ -106,6 +106,7 @@ public enum XMLSubmissionReader {
             guard let ctxt = xmlCreatePushParserCtxt(saxPtr, userData, nil, 0, nil) else { return }
             defer { xmlFreeParserCtxt(ctxt) }
             state.ctxt = ctxt
+            state.bytes = bytes
             // Parser errors that libxml2 sends to the thread's generic handler land here too.
             xmlSetStructuredErrorFunc(me, saxStructuredError)
             defer { xmlSetStructuredErrorFunc(nil, nil) }
@@ -118,6 +119,7 @@ public enum XMLSubmissionReader {
             while offset < bytes.count && !state.stopped {
                 let n = min(chunk, bytes.count - offset)
                 let last: Int32 = offset + n >= bytes.count ? 1 : 0
+                state.fed = offset + n
                 let rc = base.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: n) {
                     xmlParseChunk(ctxt, $0, Int32(n), last)
                 }
@@ -176,6 +178,10 @@ final class SAXState {
     var envelope = XMLSubmissionReader.Envelope()
     var doctype = false
     var doctypeLine: Int?
+    /// The document's bytes and how many of them the parser has been given, to find where the
+    /// document type declaration starts.
+    var bytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    var fed = 0
     var stopped = false
     var malformed: (line: Int, message: String)?
     var schemaError: (line: Int, message: String)?
@@ -476,7 +482,15 @@ private let saxProcessingInstruction: processingInstructionSAXFunc = { ctx, _, _
 private let saxInternalSubset: internalSubsetSAXFunc = { ctx, _, _, _ in
     let st = state(ctx)
     st.doctype = true
+    // libxml2's line here is where it has read to (after the name, possibly lines later): the
+    // issue gets the line of `<!DOCTYPE` itself, the last one before the parser's position.
     st.doctypeLine = st.ctxt.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) }
+    if let c = st.ctxt, st.bytes.count > 0 {
+        let b = st.bytes, pattern = Array("<!DOCTYPE".utf8)
+        var i = min(Int(xmlByteConsumed(c)), st.fed) - pattern.count
+        while i >= 0 && !pattern.indices.allSatisfy({ b[i + $0] == pattern[$0] }) { i -= 1 }
+        if i >= 0 { st.doctypeLine = 1 + b[..<i].count { $0 == 0x0A } }
+    }
     st.stopped = true
     if let c = st.ctxt { xmlStopParser(c) }
 }

@@ -204,13 +204,3 @@ enum IssuesCSVText {
     static func render(_ issues: [CaseloadCore.Issue]) -> [UInt8] { IssuesCSV.render(issues) }
 }
 
-/// Watches a file for any open or read while a body runs (Linux inotify).
-func openedWhile(_ path: String, _ body: () -> Void) -> Bool {
-    let fd = inotify_init1(Int32(IN_NONBLOCK))
-    precondition(fd >= 0)
-    defer { close(fd) }
-    precondition(inotify_add_watch(fd, path, UInt32(IN_OPEN | IN_ACCESS)) >= 0)
-    body()
-    var buf = [UInt8](repeating: 0, count: 4096)
-    return read(fd, &buf, buf.count) > 0
-}

@@ -1,6 +1,7 @@
 import CaseloadCore
 import Foundation
 import Testing
+@_exported import TestSupport
 @testable import Caseload
 #if canImport(Glibc)
 import Glibc
@@ -23,8 +24,7 @@ final class Fixture {
     """
 
     init(registry: String? = Fixture.registry) {
-        var template = Array((NSTemporaryDirectory() + "caseload-test-XXXXXX").utf8CString)
-        root = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        root = makeTemporaryFolder()
         mkdir(input, 0o755)
         if let registry { write("facilities.csv", registry) }
     }
@@ -99,53 +99,5 @@ enum Rows {
 
     static func migrantXML(_ n: Int, sex: String = "M") -> String {
         "  <migrant><caseId>\(caseID(n))</caseId><sex>\(sex)</sex><birthDate>1989</birthDate><nationality>AFG</nationality><arrivalDate>2011-11-02</arrivalDate><status>PENDING_RSD</status></migrant>"
-    }
-}
-
-/// The built `caseload` executable, beside the test bundle.
-enum Binary {
-    static var path: String {
-        if let p = ProcessInfo.processInfo.environment["CASELOAD_BIN"] { return p }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/caseload").path
-    }
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs the binary with its output discarded and returns its exit status and the peak
-    /// resident memory of that process alone, in KiB. A small Python parent starts it and reads
-    /// wait4's rusage: Linux counts the memory of the process that forked into a child's peak,
-    /// so the test process (large) must not be that parent.
-    static func measured(_ arguments: [String]) throws -> (status: Int32, peakKiB: Int) {
-        let script = """
-        import os, subprocess, sys
-        p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(p.pid, 0)
-        print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
-        """
-        let r = try run(["-c", script, path] + arguments, executable: "/usr/bin/env", prefix: ["python3"])
-        let parts = r.stdout.split(separator: " ").map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
-        return (Int32(parts[0]), parts[1])
-    }
-
-    static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil,
-                    executable: String? = nil, prefix: [String] = []) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable ?? path)
-        p.arguments = prefix + arguments
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 }

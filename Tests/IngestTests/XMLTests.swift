@@ -1,6 +1,7 @@
 import CaseloadCore
 import Foundation
 import Testing
+import TestSupport
 @testable import Ingest
 #if canImport(Glibc)
 import Glibc
@@ -168,17 +169,6 @@ struct XMLReaderTests {
         #expect(malformed.findings.map(\.code) == [.XML_MALFORMED])
         #expect(malformed.findings.first?.line == 70_005)
     }
-}
-
-/// Watches a file for any open or read while a body runs (Linux inotify).
-func openedWhile(_ path: String, _ body: () -> Void) -> Bool {
-    let fd = inotify_init1(Int32(IN_NONBLOCK))
-    precondition(fd >= 0)
-    defer { close(fd) }
-    precondition(inotify_add_watch(fd, path, UInt32(IN_OPEN | IN_ACCESS)) >= 0)
-    body()
-    var buf = [UInt8](repeating: 0, count: 4096)
-    return read(fd, &buf, buf.count) > 0
 }
 
 struct XMLAttackTests {

@@ -1,0 +1,161 @@
+// Helpers shared by the test targets (a library target: test targets cannot depend on each other).
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Watches a file for any open or read while a body runs (Linux inotify).
+public func openedWhile(_ path: String, _ body: () throws -> Void) rethrows -> Bool {
+    let fd = inotify_init1(Int32(IN_NONBLOCK))
+    precondition(fd >= 0)
+    defer { close(fd) }
+    precondition(inotify_add_watch(fd, path, UInt32(IN_OPEN | IN_ACCESS)) >= 0)
+    try body()
+    var buf = [UInt8](repeating: 0, count: 4096)
+    return read(fd, &buf, buf.count) > 0
+}
+
+/// A fresh folder under the temporary directory.
+public func makeTemporaryFolder(_ prefix: String = "caseload-test") -> String {
+    var template = Array((NSTemporaryDirectory() + prefix + "-XXXXXX").utf8CString)
+    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+}
+
+/// The built `caseload` executable (`CASELOAD_BIN`, else the debug build of this checkout).
+public enum Binary {
+    public static var path: String {
+        if let p = ProcessInfo.processInfo.environment["CASELOAD_BIN"] { return p }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/caseload").path
+    }
+
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// What a measured run gives: the exit status (nil when it was killed at the time limit),
+    /// the peak resident memory of that process alone in KiB, its wall time, and its output.
+    public struct Measured {
+        public var status: Int32?
+        public var peakKiB: Int
+        public var seconds: Double
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs the binary and measures it. A small Python parent starts it and reads wait4's
+    /// rusage: Linux counts the memory of the process that forked into a child's peak, so the
+    /// test process (large) must not be that parent. The child is killed after `timeLimit`.
+    public static func measured(_ arguments: [String], timeLimit: Double = 600) throws -> Measured {
+        let folder = makeTemporaryFolder("caseload-measure")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = """
+        import os, signal, subprocess, sys, time
+        folder, limit = sys.argv[1], float(sys.argv[2])
+        with open(folder + "/out", "wb") as out, open(folder + "/err", "wb") as err:
+            start = time.monotonic()
+            p = subprocess.Popen(sys.argv[3:], stdout=out, stderr=err)
+            killed = False
+            while True:
+                pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+                if pid != 0:
+                    break
+                if time.monotonic() - start > limit and not killed:
+                    os.kill(p.pid, signal.SIGKILL)
+                    killed = True
+                time.sleep(0.005)
+            seconds = time.monotonic() - start
+        print("killed" if killed else os.waitstatus_to_exitcode(status), usage.ru_maxrss, seconds)
+        """
+        let r = try run(["-c", script, folder, String(timeLimit), path] + arguments, executable: "/usr/bin/env", prefix: ["python3"])
+        let parts = r.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard parts.count == 3, let kib = Int(parts[1]), let seconds = Double(parts[2]) else {
+            throw MeasureError(output: r.stdout + r.stderr)
+        }
+        func text(_ name: String) -> String {
+            (try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? String(decoding: FileManager.default.contents(atPath: folder + "/" + name) ?? Data(), as: UTF8.self)
+        }
+        return Measured(status: Int32(parts[0]), peakKiB: kib, seconds: seconds, stdout: text("out"), stderr: text("err"))
+    }
+
+    public struct MeasureError: Error { public var output: String }
+
+    public static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil,
+                           executable: String? = nil, prefix: [String] = []) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable ?? path)
+        p.arguments = prefix + arguments
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        if let environment { p.environment = environment }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// Reads RFC 4180 text (as caseload writes it: `,`, `"` quoting, CRLF or LF) into rows of cells.
+/// Deliberately separate from the program's own CSV reader.
+public func parseCSV(_ text: String) -> [[String]] {
+    var rows: [[String]] = [], row: [String] = [], cell = ""
+    var quoted = false, atStart = true
+    var it = Array(text.unicodeScalars).makeIterator()
+    var pending: Unicode.Scalar? = nil
+    func next() -> Unicode.Scalar? { if let p = pending { pending = nil; return p }; return it.next() }
+    while let c = next() {
+        if quoted {
+            if c == "\"" {
+                if let d = next() {
+                    if d == "\"" { cell.unicodeScalars.append("\"") } else { quoted = false; pending = d }
+                } else { quoted = false }
+            } else { cell.unicodeScalars.append(c) }
+            continue
+        }
+        switch c {
+        case "\"" where atStart && cell.isEmpty: quoted = true; atStart = false
+        case ",": row.append(cell); cell = ""; atStart = true
+        case "\r": continue
+        case "\n": row.append(cell); rows.append(row); row = []; cell = ""; atStart = true
+        default: cell.unicodeScalars.append(c); atStart = false
+        }
+    }
+    if !cell.isEmpty || !row.isEmpty { row.append(cell); rows.append(row) }
+    return rows
+}
+
+/// Every regular file under a folder (recursively, links not followed), by relative path.
+public func filesUnder(_ root: String) -> [String: [UInt8]] {
+    var out: [String: [UInt8]] = [:]
+    guard let e = FileManager.default.enumerator(atPath: root) else { return out }
+    while let rel = e.nextObject() as? String {
+        var st = stat()
+        guard lstat(root + "/" + rel, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+        out[rel] = FileManager.default.contents(atPath: root + "/" + rel).map { [UInt8]($0) } ?? []
+    }
+    return out
+}
+
+/// What a folder holds, to show it unchanged: each entry's type, size, modification time and,
+/// for regular files up to 64 MiB, its bytes' hash.
+public func snapshot(_ root: String) -> [String: String] {
+    var out: [String: String] = [:]
+    guard let e = FileManager.default.enumerator(atPath: root) else { return out }
+    while let rel = e.nextObject() as? String {
+        var st = stat()
+        guard lstat(root + "/" + rel, &st) == 0 else { out[rel] = "gone"; continue }
+        var s = "\(st.st_mode) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        if (st.st_mode & S_IFMT) == S_IFREG && st.st_size <= 64 << 20 {
+            var h: UInt64 = 0xcbf29ce484222325  // FNV-1a over every byte
+            for b in FileManager.default.contents(atPath: root + "/" + rel) ?? Data() { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+            s += " \(h)"
+        }
+        out[rel] = s
+    }
+    return out
+}
