@@ -113,37 +113,6 @@ struct OperationsTests {
         #expect(tree(f.output).keys.contains("2012-03/unhcr/aggregates.csv"))
     }
 
-    @Test func killedRunsLeaveThePreviousOrTheNewResult() throws {
-        let f = Fixture(registry: nil)
-        try Self.copySample(to: f.input)
-        let first = try Binary.run(["run", "--input", f.input, "--output", f.output, "--quiet"])
-        #expect(first.status == 1)
-        let previous = tree(f.output)
-        // A new input: one more file. Runs killed at several moments.
-        try FileManager.default.copyItem(atPath: f.input + "/2012/03/detention_IDC-TPI_2012-03.xml", toPath: f.input + "/2012/03/detention_IDC-TPI_2012-03_r2.xml")
-        var sawPrevious = false
-        for delay in [0, 30_000, 80_000, 150_000, 250_000, 400_000] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: Binary.path)
-            p.arguments = ["run", "--input", f.input, "--output", f.output, "--quiet"]
-            try p.run()
-            usleep(useconds_t(delay))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            let (complete, _) = isComplete(f.output)
-            #expect(complete, "after a kill at \(delay) µs")
-            if tree(f.output) == previous { sawPrevious = true }
-        }
-        #expect(sawPrevious)
-        let last = try Binary.run(["run", "--input", f.input, "--output", f.output, "--quiet"])
-        #expect(last.status == 1)
-        #expect(isComplete(f.output).complete)
-        #expect(tree(f.output) != previous)
-        // Leftovers of killed runs are cleaned by the next run.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: f.root).filter { $0.contains("staging") }
-        #expect(leftovers.isEmpty)
-    }
-
     @Test func anUnwritableOutputLocationExits4AndKeepsThePreviousResult() throws {
         let f = Fixture()
         f.write("detention_IDC-TPI_2012-03.csv", Rows.detentionFile([Rows.detention(1)]))
