@@ -73,6 +73,7 @@ fuzz-build: deps ## Build the libFuzzer targets (CSV reader, XML reader, judging
 	CASELOAD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzCSV
 	CASELOAD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzXML
 	CASELOAD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzJudge
+	@echo "$$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- Sources Tests/Fuzz || echo +changes)" > .build/fuzz/built-from
 
 fuzz: fuzz-build ## Fuzz each target for FUZZ_SECONDS (default 300); seeds in Tests/Fuzz/corpus, findings in .build/fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run.sh

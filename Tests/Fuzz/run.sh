@@ -2,7 +2,8 @@
 # Runs each libFuzzer target for FUZZ_SECONDS (default 300) on a working copy of its committed
 # seed corpus; called by `make fuzz` after the targets are built. A crash stops the run with the
 # reproducer under .build/fuzz/artifacts/; every run appends one line per target to
-# .build/fuzz/log.tsv (date, commit, target, seconds, executions, coverage, features, crashes).
+# .build/fuzz/log.tsv (date, commit the targets were built from, target, seconds, executions,
+# coverage, features, crashes).
 set -u
 BIN=${FUZZ_BIN:-.build/fuzz/release}
 SECONDS_EACH=${FUZZ_SECONDS:-300}
@@ -27,7 +28,7 @@ for t in $TARGETS; do
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
   crashes=$(ls .build/fuzz/artifacts/ | grep -c "^$t-" || true)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$(git rev-parse --short HEAD)" "$t" "$SECONDS_EACH" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$(cat .build/fuzz/built-from 2>/dev/null || echo '?')" "$t" "$SECONDS_EACH" \
     "${runs:-?}" "${cov:-?}" "${ft:-?}" "$crashes" | tee -a .build/fuzz/log.tsv
   if [ $rc -ne 0 ]; then
     echo "fuzz: $t stopped with exit $rc; reproducers:"; ls .build/fuzz/artifacts/ | grep "^$t-"
