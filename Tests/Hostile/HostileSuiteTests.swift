@@ -190,7 +190,7 @@ enum Attacks {
             s.write(X, Array(Scene.xml(Scene.migrant(1)).utf8) + [0])
         }, issues: ["ENCODING \(X):5"]),
         Attack(name: "an ELF executable renamed .csv", build: { s in
-            let elf = FileManager.default.contents(atPath: Binary.path)!.prefix(200_000)
+            let elf = readAll(Binary.path)!.prefix(200_000)
             s.write(C, [UInt8](elf))
         }, issues: ["ENCODING \(C):1"]),
         Attack(name: "random bytes renamed .xml", build: { s in
