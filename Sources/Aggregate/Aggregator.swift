@@ -5,10 +5,15 @@ public struct UsedSubmission: Sendable {
     public var kind: SubmissionKind
     public var facility: Facility
     public var period: Period
-    public var records: [Record]
+    /// The judged file's own array: shared, never copied.
+    public var records: [LocatedRecord]
+
+    public init(kind: SubmissionKind, facility: Facility, period: Period, records: [LocatedRecord]) {
+        self.kind = kind; self.facility = facility; self.period = period; self.records = records
+    }
 
     public init(kind: SubmissionKind, facility: Facility, period: Period, records: [Record]) {
-        self.kind = kind; self.facility = facility; self.period = period; self.records = records
+        self.init(kind: kind, facility: facility, period: period, records: records.map { LocatedRecord(record: $0, line: 0) })
     }
 }
 
@@ -16,38 +21,69 @@ public struct UsedSubmission: Sendable {
 /// in order so that the report for P depends only on submissions for periods up to P.
 public enum Aggregator {
     public static func figures(_ submissions: [UsedSubmission]) -> [PeriodFigures] {
-        let periods = Set(submissions.map(\.period)).sorted()
-        // Facilities and provinces as indices, in code order (ties of principal records go to the
-        // facility code that sorts first, which is then the smaller index).
-        let facilityCodes = Set(submissions.map(\.facility.code)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let provinces = Set(submissions.map(\.facility.province)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let labels = Labels(facilities: facilityCodes, provinces: provinces)
-        let facilityIndex = Dictionary(uniqueKeysWithValues: facilityCodes.enumerated().map { ($1, $0) })
-        let provinceIndex = Dictionary(uniqueKeysWithValues: provinces.enumerated().map { ($1, $0) })
-        // Submissions by period and kind, as indices: records are read where they are, never copied.
+        let plan = Plan(submissions)
+        return plan.assemble(migrants: plan.migrants(), victims: plan.victims())
+    }
+
+    /// What both histories need: the periods in order, the labels, and each period's used
+    /// submissions by kind, as indices (records are read where they are, never copied). The two
+    /// histories are independent of each other, so they may run at the same time.
+    public struct Plan: Sendable {
+        let submissions: [UsedSubmission]
+        let periods: [Period]
+        let labels: Labels
         var detention: [Period: [(Int, Place)]] = [:]
         var shelter: [Period: [(Int, Place)]] = [:]
-        for (i, s) in submissions.enumerated() {
-            let place = Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
-                              community: s.facility.kind == .COMMUNITY)
-            switch s.kind {
-            case .detention: detention[s.period, default: []].append((i, place))
-            case .shelter: shelter[s.period, default: []].append((i, place))
+
+        public init(_ submissions: [UsedSubmission]) {
+            self.submissions = submissions
+            periods = Set(submissions.map(\.period)).sorted()
+            // Facilities and provinces as indices, in code order (ties of principal records go
+            // to the facility code that sorts first, which is then the smaller index).
+            let facilityCodes = Set(submissions.map(\.facility.code)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let provinces = Set(submissions.map(\.facility.province)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            labels = Labels(facilities: facilityCodes, provinces: provinces)
+            let facilityIndex = Dictionary(uniqueKeysWithValues: facilityCodes.enumerated().map { ($1, $0) })
+            let provinceIndex = Dictionary(uniqueKeysWithValues: provinces.enumerated().map { ($1, $0) })
+            for (i, s) in submissions.enumerated() {
+                let place = Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
+                                  community: s.facility.kind == .COMMUNITY)
+                switch s.kind {
+                case .detention: detention[s.period, default: []].append((i, place))
+                case .shelter: shelter[s.period, default: []].append((i, place))
+                }
             }
         }
-        var migrants = MigrantHistory(labels: labels)
-        var victims = VictimHistory(labels: labels)
-        var out: [PeriodFigures] = []
-        let (hasDetention, hasShelter) = (Set(detention.keys), Set(shelter.keys))
-        for p in periods {
-            let m = migrants.advance(to: p, from: submissions, detention[p] ?? [])
-            let v = victims.advance(to: p, from: submissions, shelter[p] ?? [])
-            out.append(PeriodFigures(period: p,
-                                     migrants: hasDetention.contains(p) ? m.indicators : [],
-                                     victims: hasShelter.contains(p) ? v : [],
-                                     caseload: hasDetention.contains(p) ? m.caseload : []))
+
+        /// The migrants' figures and caseload of every period, in order.
+        public func migrants() -> [MigrantFigures] {
+            var history = MigrantHistory(labels: labels)
+            return periods.map { p in
+                let r = history.advance(to: p, from: submissions, detention[p] ?? [])
+                return MigrantFigures(indicators: r.indicators, caseload: r.caseload)
+            }
         }
-        return out
+
+        /// The victims' figures of every period, in order.
+        public func victims() -> [[IndicatorFigures]] {
+            var history = VictimHistory(labels: labels)
+            return periods.map { history.advance(to: $0, from: submissions, shelter[$0] ?? []) }
+        }
+
+        /// Both together, period by period; a kind without a submission in a period has no figures there.
+        public func assemble(migrants m: [MigrantFigures], victims v: [[IndicatorFigures]]) -> [PeriodFigures] {
+            periods.indices.map { i in
+                let p = periods[i]
+                let d = detention[p] != nil, s = shelter[p] != nil
+                return PeriodFigures(period: p, migrants: d ? m[i].indicators : [], victims: s ? v[i] : [],
+                                     caseload: d ? m[i].caseload : [])
+            }
+        }
+    }
+
+    public struct MigrantFigures: Sendable {
+        var indicators: [IndicatorFigures]
+        var caseload: [CaseloadRow]
     }
 }
 
@@ -239,8 +275,8 @@ struct MigrantHistory {
         var caseIDs: [Int] = []
         cases.reserveCapacity(used.reduce(0) { $0 + submissions[$1.0].records.count })
         for (i, place) in used {
-          for record in submissions[i].records {
-            guard case .detention(let r) = record else { continue }
+          for located in submissions[i].records {
+            guard case .detention(let r) = located.record else { continue }
             let (id, isNew) = ids.id(r.caseID.packed)
             if isNew {
                 earliestArrival.append(r.arrival)
@@ -378,8 +414,8 @@ struct VictimHistory {
         var cases: [VictimCase] = []
         var caseIDs: [Int] = []
         for (i, place) in used {
-          for record in submissions[i].records {
-            guard case .shelter(let r) = record else { continue }
+          for located in submissions[i].records {
+            guard case .shelter(let r) = located.record else { continue }
             let (id, isNew) = ids.id(r.caseID.packed)
             if isNew {
                 cumulative.append(nil)

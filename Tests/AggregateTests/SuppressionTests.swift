@@ -140,7 +140,7 @@ struct AggregatorUnitTests {
         late.admission = Day(year: 2012, month: 6, day: 1)!
         let figures = Aggregator.figures([
             UsedSubmission(kind: .shelter, facility: shelter, period: Period("2012-03")!, records: [.shelter(early)]),
-            UsedSubmission(kind: .shelter, facility: shelter, period: Period("2012-05")!, records: []),
+            UsedSubmission(kind: .shelter, facility: shelter, period: Period("2012-05")!, records: [Record]()),
             UsedSubmission(kind: .shelter, facility: shelter, period: Period("2012-06")!, records: [.shelter(late)]),
         ])
         #expect(figures.map(\.period.description) == ["2012-03", "2012-05", "2012-06"])
