@@ -28,18 +28,6 @@ public enum Pipeline {
     /// Stages 1–4.
     public static func judge(input: String, options: JudgeOptions,
                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(ConfigurationError) -> Judgement {
-        var j = try judgeFiles(input: input, options: options, progress: progress)
-        let t = Clock.wall()
-        j.issues += AcrossFiles.issues(files: j.files, registry: j.registry)
-        j.timings["across"] = Clock.wall() - t
-        j.timings["judge"]! += j.timings["across"]!
-        return j
-    }
-
-    /// Stages 1–3: every file judged alone, then the rules between files. The rules across files
-    /// (stage 4) are left to the caller, which may run them beside the aggregation.
-    public static func judgeFiles(input: String, options: JudgeOptions,
-                                  progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(ConfigurationError) -> Judgement {
         var st = stat()
         guard stat(input, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw ConfigurationError("\(input): the input folder does not exist")
@@ -69,10 +57,12 @@ public enum Pipeline {
         let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
         FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)
         FileRules.chooseRevisions(&files)
-        let issues = files.flatMap { $0.issues() }
+        var issues = files.flatMap { $0.issues() }
+        let across = Clock.wall()
+        issues += AcrossFiles.issues(files: files, registry: registry)
         let end = Clock.wall()
         return Judgement(registry: registry, files: files, issues: issues,
-                         timings: ["judge": end - started, "files": judged - started])
+                         timings: ["judge": end - started, "files": judged - started, "across": end - across])
     }
 
     /// `caseload validate`: the given files judged against the registry of `input`, alone and

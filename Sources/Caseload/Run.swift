@@ -55,13 +55,14 @@ extension Pipeline {
         }
         var judgement: Judgement
         do {
-            judgement = try judgeFiles(input: options.input, options: options.judge, progress: options.progress)
+            judgement = try judge(input: options.input, options: options.judge, progress: options.progress)
         } catch {
             return .configuration(error)
         }
-        let figures = acrossAndAggregate(&judgement, threads: options.judge.threads)
-        judgement.timings["judge"]! += judgement.timings["across"]!
         var t = Clock.wall()
+        let figures = aggregate(&judgement, threads: options.judge.threads)
+        judgement.timings["aggregate"] = Clock.wall() - t
+        t = Clock.wall()
         let outputs = render(judgement, figures: figures, options: options)
         judgement.timings["render"] = Clock.wall() - t
         t = Clock.wall()
@@ -106,21 +107,11 @@ extension Pipeline {
 
     /// Stage 4: the figures of every period, from the used files only. The records move from the
     /// judged files into the aggregation (nothing needs them afterwards), so they are never held twice.
-    public static func aggregate(_ j: inout Judgement) -> [PeriodFigures] {
-        let figures = Aggregator.figures(usedSubmissions(j))
-        for i in j.files.indices { j.files[i].records = [] }
-        return figures
-    }
-
-    /// Stage 4 (the rules across files), then the aggregation, whose two histories (migrants,
-    /// victims) are independent and run at once on the given threads. The rules across files
-    /// run first and alone: their sorted entries (40 bytes a record) would otherwise be in
-    /// memory beside the histories' state. The records are let go afterwards.
-    static func acrossAndAggregate(_ j: inout Judgement, threads: Int) -> [PeriodFigures] {
-        var t = Clock.wall()
-        j.issues += AcrossFiles.issues(files: j.files, registry: j.registry)
-        j.timings["across"] = Clock.wall() - t
-        t = Clock.wall()
+    /// Every figure of every period. The two histories (migrants, victims) are independent and
+    /// run at once on the given threads (0: one per core); they read the judged files' records in
+    /// place, which are let go afterwards. (The rules across files ran before, in `judge`: run
+    /// beside the histories, their sorted entries would add 40 bytes a record to the peak.)
+    public static func aggregate(_ j: inout Judgement, threads: Int = 0) -> [PeriodFigures] {
         let plan = Aggregator.Plan(usedSubmissions(j))
         enum Done: Sendable {
             case migrants([Aggregator.MigrantFigures])
@@ -133,9 +124,7 @@ extension Pipeline {
             preconditionFailure("jobs come back in order")
         }
         for i in j.files.indices { j.files[i].records = [] }
-        let figures = plan.assemble(migrants: m, victims: v)
-        j.timings["aggregate"] = Clock.wall() - t
-        return figures
+        return plan.assemble(migrants: m, victims: v)
     }
 
     /// The accepted files' records as the aggregation reads them (the arrays are shared).
