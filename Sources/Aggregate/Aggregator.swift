@@ -58,10 +58,7 @@ public enum Aggregator {
         /// The migrants' figures and caseload of every period, in order.
         public func migrants() -> [MigrantFigures] {
             var history = MigrantHistory(labels: labels)
-            return periods.map { p in
-                let r = history.advance(to: p, from: submissions, detention[p] ?? [])
-                return MigrantFigures(indicators: r.indicators, caseload: r.caseload)
-            }
+            return periods.map { history.advance(to: $0, from: submissions, detention[$0] ?? []) }
         }
 
         /// The victims' figures of every period, in order.
@@ -260,17 +257,12 @@ struct MigrantHistory {
 
     init(labels: Labels) { self.labels = labels }
 
-    struct Result {
-        var indicators: [IndicatorFigures]
-        var caseload: [CaseloadRow]
-    }
-
     static let indices: (supported: Int, inCare: Int, arrivals: Int, exits: Int, uasc: Int, services: Int) = {
         func index(_ name: String) -> Int { IndicatorCatalogue.migrants.firstIndex { $0.indicator == name }! }
         return (index("supported"), index("in_care_end"), index("new_arrivals"), index("exits"), index("uasc"), index("services"))
     }()
 
-    mutating func advance(to p: Period, from submissions: [UsedSubmission], _ used: [(Int, Place)]) -> Result {
+    mutating func advance(to p: Period, from submissions: [UsedSubmission], _ used: [(Int, Place)]) -> Aggregator.MigrantFigures {
         var cases: [MigrantCase] = []
         var caseIDs: [Int] = []
         cases.reserveCapacity(used.reduce(0) { $0 + submissions[$1.0].records.count })
@@ -361,7 +353,7 @@ struct MigrantHistory {
             keys[a] != keys[b] ? keys[a] < keys[b] : CaseloadRow.order(caseload[a], caseload[b])
         }
         caseload = order.map { caseload[$0] }
-        return Result(indicators: indicators, caseload: caseload)
+        return Aggregator.MigrantFigures(indicators: indicators, caseload: caseload)
     }
 }
 

