@@ -5,15 +5,15 @@ public struct UsedSubmission: Sendable {
     public var kind: SubmissionKind
     public var facility: Facility
     public var period: Period
-    /// The judged file's own array: shared, never copied.
-    public var records: [LocatedRecord]
+    /// The judged file's own records: shared, never copied.
+    public var records: RecordList
 
-    public init(kind: SubmissionKind, facility: Facility, period: Period, records: [LocatedRecord]) {
+    public init(kind: SubmissionKind, facility: Facility, period: Period, records: RecordList) {
         self.kind = kind; self.facility = facility; self.period = period; self.records = records
     }
 
     public init(kind: SubmissionKind, facility: Facility, period: Period, records: [Record]) {
-        self.init(kind: kind, facility: facility, period: period, records: records.map { LocatedRecord(record: $0, line: 0) })
+        self.init(kind: kind, facility: facility, period: period, records: RecordList(records))
     }
 }
 
@@ -267,8 +267,8 @@ struct MigrantHistory {
         var caseIDs: [Int] = []
         cases.reserveCapacity(used.reduce(0) { $0 + submissions[$1.0].records.count })
         for (i, place) in used {
-          for located in submissions[i].records {
-            guard case .detention(let r) = located.record else { continue }
+          for located in submissions[i].records.detention {
+            let r = located.record
             let (id, isNew) = ids.id(r.caseID.packed)
             if isNew {
                 earliestArrival.append(r.arrival)
@@ -406,8 +406,8 @@ struct VictimHistory {
         var cases: [VictimCase] = []
         var caseIDs: [Int] = []
         for (i, place) in used {
-          for located in submissions[i].records {
-            guard case .shelter(let r) = located.record else { continue }
+          for located in submissions[i].records.shelter {
+            let r = located.record
             let (id, isNew) = ids.id(r.caseID.packed)
             if isNew {
                 cumulative.append(nil)

@@ -2,6 +2,9 @@ import CaseloadCore
 import Ingest
 import Validate
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Judging one file from its bytes to its findings and accepted records: the ingest and
 /// validate stages composed, in the order of "How a file is judged".
@@ -40,48 +43,74 @@ public enum FileJudge {
             f.findings = [Finding(.UNREADABLE, message: unreadable)]
             return f
         }
-        switch FileReader.read(path: readPath, limits: options.limits) {
+        switch FileReader.open(path: readPath, limits: options.limits) {
         case .unreadable(let why):
             f.findings = [Finding(.UNREADABLE, message: "the file cannot be read: \(why)")]
         case .tooLarge(let size):
             f.size = size
             f.findings = [Finding(.TOO_LARGE, message: "the file has \(size) bytes, over the limit of \(options.limits.maxFileBytes)")]
-        case .bytes(let bytes):
-            f.size = bytes.count
-            bytes.withUnsafeBufferPointer { buf in
-                f.sha256 = Digest.sha256(buf)
-                judgeContent(buf, into: &f, options: options)
+        case .file(let fd, let size):
+            defer { close(fd) }
+            let source = ByteSource(fd: fd, size: size)
+            judgeContent(source: source, into: &f, options: options)
+            source.finish()
+            if let why = source.ioError {
+                f = JudgedFile(path: f.path, pathBytes: f.pathBytes, name: f.name)
+                f.findings = [Finding(.UNREADABLE, message: "the file cannot be read: \(why)")]
+                return f
             }
+            f.size = source.consumed
+            f.sha256 = source.sha256
         }
         return f
     }
 
-    /// Steps 4 and 5 on the bytes of a file whose name passed.
+    /// Steps 4 and 5 on the bytes of a file whose name passed, from its source (read once, in chunks).
+    public static func judgeContent(source: ByteSource, into f: inout JudgedFile, options: JudgeOptions) {
+        guard let name = f.name else { return }
+        judgeContent(name: name, into: &f, options: options) { onRow in
+            switch name.format {
+            case .csv:
+                let o = CSVSubmissionReader.read(source: source, kind: name.kind, limits: options.limits, onRow: onRow)
+                return (o.findings, o.rejected)
+            case .xml:
+                let o = XMLSubmissionReader.read(source: source, name: name, onRow: onRow)
+                return (o.findings, o.rejected)
+            }
+        }
+    }
+
+    /// Steps 4 and 5 on bytes in memory (tools and the fuzzer).
     public static func judgeContent(_ bytes: UnsafeBufferPointer<UInt8>, into f: inout JudgedFile, options: JudgeOptions) {
         guard let name = f.name else { return }
+        judgeContent(name: name, into: &f, options: options) { onRow in
+            switch name.format {
+            case .csv:
+                let o = CSVSubmissionReader.read(bytes, kind: name.kind, limits: options.limits, onRow: onRow)
+                return (o.findings, o.rejected)
+            case .xml:
+                let o = XMLSubmissionReader.read(bytes, name: name, onRow: onRow)
+                return (o.findings, o.rejected)
+            }
+        }
+    }
+
+    /// The record rules over the rows a reader hands over, then the file rules of step 5.
+    static func judgeContent(name: FileName, into f: inout JudgedFile, options: JudgeOptions,
+                             reader: ((RowEvent) -> Void) -> (findings: [Finding], rejected: Bool)) {
         var validator = RecordValidator(kind: name.kind, period: name.period)
         var recordFindings: [Finding] = []
-        var records: [LocatedRecord] = []
+        var records = RecordList()
         var accepted = 0, rejected = 0
-        let onRow: (RowEvent) -> Void = { event in
+        let (fileFindings, fileRejected) = reader { event in
             let j = validator.judge(event)
-            recordFindings += j.findings
+            if !j.findings.isEmpty { recordFindings += j.findings }
             if let r = j.record {
-                records.append(LocatedRecord(record: r, line: event.line))
+                records.append(r, line: event.line)
                 accepted += 1
             } else if j.isRecord {
                 rejected += 1
             }
-        }
-        let fileFindings: [Finding]
-        let fileRejected: Bool
-        switch name.format {
-        case .csv:
-            let o = CSVSubmissionReader.read(bytes, kind: name.kind, limits: options.limits, onRow: onRow)
-            (fileFindings, fileRejected) = (o.findings, o.rejected)
-        case .xml:
-            let o = XMLSubmissionReader.read(bytes, name: name, onRow: onRow)
-            (fileFindings, fileRejected) = (o.findings, o.rejected)
         }
         if fileRejected {
             // A file rejected by a file rule gets no record issues.
@@ -100,6 +129,9 @@ public enum FileJudge {
         if accepted + rejected == 0 {
             f.findings.append(Finding(.NO_RECORDS, message: "the file is valid but holds no record"))
         }
+        // Sorted by case, for the rules across files and the figures, which read a period's
+        // records case by case.
+        records.sortByCase()
         f.records = records
         f.outcome = .accepted
     }

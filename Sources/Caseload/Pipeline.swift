@@ -42,14 +42,6 @@ public enum Pipeline {
             let cpu = Clock.threadCPU()
             var f = FileJudge.judge(entry: entry, readPath: input + "/" + entry.displayPath, registry: registry, options: options)
             f.cpuSeconds = Clock.threadCPU() - cpu
-            // The records are kept until aggregation: in an array of their own size (growing by
-            // doubling leaves up to half of it empty).
-            if f.records.capacity > f.records.count {
-                var exact: [LocatedRecord] = []
-                exact.reserveCapacity(f.records.count)
-                exact.append(contentsOf: f.records)
-                f.records = exact
-            }
             if let progress { progress(done.increment() + 1, entries.count) }
             return f
         }

@@ -123,7 +123,7 @@ extension Pipeline {
         guard case .migrants(let m) = done[0], case .victims(let v) = done[1] else {
             preconditionFailure("jobs come back in order")
         }
-        for i in j.files.indices { j.files[i].records = [] }
+        for i in j.files.indices { j.files[i].records = RecordList() }
         return plan.assemble(migrants: m, victims: v)
     }
 

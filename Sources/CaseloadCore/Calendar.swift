@@ -128,27 +128,47 @@ public func asciiNumber<S: Collection>(_ s: S) -> Int? where S.Element == UInt8 
 /// Dates as the contract writes them: `YYYY-MM-DD` or `DD/MM/YYYY`, two-digit day and month.
 public enum DateParser {
     public static func day<S: Collection>(_ s: S) -> Day? where S.Element == UInt8, S.Index == Int {
+        guard let c = civil(s) else { return nil }
+        return Day(ordinal: Int32(Day.daysFromCivil(c.year, c.month, c.day)))
+    }
+
+    /// The year, month and day of `YYYY-MM-DD` or `DD/MM/YYYY`, when it is a calendar date.
+    @inline(__always)
+    public static func civil<S: Collection>(_ s: S) -> (year: Int, month: Int, day: Int)? where S.Element == UInt8, S.Index == Int {
         guard s.count == 10 else { return nil }
         let i = s.startIndex
-        if s[i + 4] == UInt8(ascii: "-"), s[i + 7] == UInt8(ascii: "-") {
-            guard let y = asciiNumber(s[i..<i + 4]), let m = asciiNumber(s[i + 5..<i + 7]),
-                  let d = asciiNumber(s[i + 8..<i + 10]) else { return nil }
-            return Day(year: y, month: m, day: d)
+        let y: Int, m: Int, d: Int
+        if s[i + 4] == 0x2D, s[i + 7] == 0x2D {
+            guard let yy = digits4(s, i), let mm = digits2(s, i + 5), let dd = digits2(s, i + 8) else { return nil }
+            (y, m, d) = (yy, mm, dd)
+        } else if s[i + 2] == 0x2F, s[i + 5] == 0x2F {
+            guard let dd = digits2(s, i), let mm = digits2(s, i + 3), let yy = digits4(s, i + 6) else { return nil }
+            (y, m, d) = (yy, mm, dd)
+        } else {
+            return nil
         }
-        if s[i + 2] == UInt8(ascii: "/"), s[i + 5] == UInt8(ascii: "/") {
-            guard let d = asciiNumber(s[i..<i + 2]), let m = asciiNumber(s[i + 3..<i + 5]),
-                  let y = asciiNumber(s[i + 6..<i + 10]) else { return nil }
-            return Day(year: y, month: m, day: d)
-        }
-        return nil
+        guard y >= 1, m >= 1, m <= 12, d >= 1, d <= Day.daysIn(year: y, month: m) else { return nil }
+        return (y, m, d)
+    }
+
+    @inline(__always)
+    static func digits2<S: Collection>(_ s: S, _ i: Int) -> Int? where S.Element == UInt8, S.Index == Int {
+        let a = s[i] &- 0x30, b = s[i + 1] &- 0x30
+        guard a < 10, b < 10 else { return nil }
+        return Int(a) * 10 + Int(b)
+    }
+
+    @inline(__always)
+    static func digits4<S: Collection>(_ s: S, _ i: Int) -> Int? where S.Element == UInt8, S.Index == Int {
+        guard let h = digits2(s, i), let l = digits2(s, i + 2) else { return nil }
+        return h * 100 + l
     }
 
     public static func partial<S: Collection>(_ s: S) -> PartialDate? where S.Element == UInt8, S.Index == Int {
         let i = s.startIndex
         switch s.count {
         case 10:
-            guard let d = day(s) else { return nil }
-            let c = d.civil
+            guard let c = civil(s) else { return nil }
             return PartialDate(year: c.year, month: c.month, day: c.day)
         case 7:
             guard s[i + 4] == UInt8(ascii: "-"), let y = asciiNumber(s[i..<i + 4]),
@@ -197,11 +217,32 @@ public struct PartialDate: Hashable, Sendable, CustomStringConvertible {
 
     /// Age in completed years on `on`, from the middle of the partial date; 0 when born after it.
     public func age(on end: Day) -> Int {
-        let b = middle.civil, e = end.civil
-        var years = e.year - b.year
-        if (e.month, e.day) < (b.month, b.day) { years -= 1 }
+        let e = end.civil
+        return age(year: e.year, month: e.month, day: e.day)
+    }
+
+    /// Age in completed years at the end of `p` (its last day), without any day arithmetic.
+    @inline(__always)
+    public func age(atEndOf p: Period) -> Int {
+        let month = p.month
+        return age(year: p.year, month: month, day: Day.daysIn(year: p.year, month: month))
+    }
+
+    /// Age in completed years on a civil date, from the middle of the partial date (`1989` →
+    /// 1989-07-01, `1989-07` → 1989-07-15); 0 when the middle is after it.
+    @inline(__always)
+    public func age(year ey: Int, month em: Int, day ed: Int) -> Int {
+        let bm = m == 0 ? 7 : Int(m)
+        let bd = m == 0 ? 1 : (d == 0 ? 15 : Int(d))
+        var years = ey - Int(y)
+        if em < bm || (em == bm && ed < bd) { years -= 1 }
         return max(0, years)
     }
+
+    /// The earliest day it allows, as a packed civil key (`year << 9 | month << 5 | day`): it
+    /// compares as the dates do.
+    @inline(__always)
+    public var earliestKey: Int { Int(y) << 9 | Int(m == 0 ? 1 : m) << 5 | Int(d == 0 ? 1 : d) }
 }
 
 /// UNHCR's age groups.

@@ -5,28 +5,55 @@ public protocol Code: CaseIterable, Hashable, Sendable, RawRepresentable where R
     static var table: CodeTable<Self> { get }
 }
 
-/// The codes of one list as bytes, for parsing without building Strings.
-public struct CodeTable<C: Code>: Sendable {
-    let codes: [[UInt8]]
-    let cases: [C]
+/// The codes of one list as bytes, for parsing without building Strings: each code (at most 24
+/// bytes) packed upper-case into three words, compared word by word.
+public struct CodeTable<C: Code>: @unchecked Sendable {
+    struct Entry {
+        var w0: UInt64, w1: UInt64, w2: UInt64
+        var count: Int
+    }
+
+    /// Built once per list and never freed (the tables live as long as the program).
+    let entries: UnsafeMutablePointer<Entry>
+    let n: Int
 
     public init() {
-        cases = C.allCases
-        codes = cases.map { Array($0.rawValue.utf8) }
+        let cases = C.allCases
+        n = cases.count
+        entries = .allocate(capacity: n)
+        for (i, c) in cases.enumerated() {
+            let b = Array(c.rawValue.utf8)
+            precondition(b.count <= 24 && c.ordinal == i, "codes are short and in declaration order")
+            var w: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            for (k, x) in b.enumerated() { CodeTable.put(x, at: k, into: &w) }
+            entries[i] = Entry(w0: w.0, w1: w.1, w2: w.2, count: b.count)
+        }
+    }
+
+    @inline(__always)
+    static func put(_ byte: UInt8, at k: Int, into w: inout (UInt64, UInt64, UInt64)) {
+        let v = UInt64(byte) << UInt64((k & 7) * 8)
+        switch k >> 3 {
+        case 0: w.0 |= v
+        case 1: w.1 |= v
+        default: w.2 |= v
+        }
     }
 
     /// ASCII case-insensitive match of the bytes against every code of the list.
     @inline(__always)
     public func parse<S: Collection>(_ bytes: S) -> C? where S.Element == UInt8 {
-        let n = bytes.count
-        outer: for (i, code) in codes.enumerated() where code.count == n {
-            var j = 0
-            for b in bytes {
-                let u = b >= 0x61 && b <= 0x7A ? b &- 0x20 : b
-                if u != code[j] { continue outer }
-                j += 1
-            }
-            return cases[i]
+        let count = bytes.count
+        guard count > 0, count <= 24 else { return nil }
+        var w: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var k = 0
+        for b in bytes {
+            CodeTable.put(b >= 0x61 && b <= 0x7A ? b &- 0x20 : b, at: k, into: &w)
+            k += 1
+        }
+        for i in 0..<n {
+            let e = entries[i]
+            if e.count == count && e.w0 == w.0 && e.w1 == w.1 && e.w2 == w.2 { return C(ordinal: i) }
         }
         return nil
     }
@@ -37,6 +64,13 @@ extension Code {
     /// tag (declaration order; a test holds it to `allCases` for every list).
     @inline(__always)
     public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+    /// The case of an ordinal (its one-byte tag), without building `allCases`.
+    @inline(__always)
+    public init(ordinal: Int) {
+        assert(ordinal >= 0 && ordinal < Self.allCases.count)
+        self = unsafeBitCast(UInt8(truncatingIfNeeded: ordinal), to: Self.self)
+    }
 
     /// Parses a code from bytes, ASCII case-insensitively.
     @inline(__always)

@@ -11,6 +11,16 @@ public enum Field: String, CaseIterable, Sendable, Hashable {
     @inline(__always)
     public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
+    /// The field of an ordinal (its one-byte tag).
+    @inline(__always)
+    public init(ordinal: Int) {
+        assert(ordinal >= 0 && ordinal < Field.count)
+        self = unsafeBitCast(UInt8(truncatingIfNeeded: ordinal), to: Field.self)
+    }
+
+    /// The number of fields (`allCases.count`, without building the array).
+    public static let count = 23
+
     /// The XML element name: the column in lowerCamelCase.
     public var xmlName: String {
         let parts = rawValue.split(separator: "_")

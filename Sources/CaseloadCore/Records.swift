@@ -41,8 +41,8 @@ public struct CaseID: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// A UNHCR registration number, `^[0-9]{3}-[0-9]{2}[A-Z][0-9]{5}$`, packed in 64 bits
 /// (no String per record).
 public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    /// digits 0-4 and 6-10 as a decimal number (10 digits), the letter in the top byte.
-    let packed: UInt64
+    /// digits 0-4 and 6-10 as a decimal number (10 digits), the letter in the top byte (never 0).
+    public let packed: UInt64
 
     public init?<S: Collection>(bytes s: S) where S.Element == UInt8 {
         guard s.count == 12 else { return nil }
@@ -63,6 +63,8 @@ public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         packed = letter << 56 | digits
     }
+
+    public init(packed: UInt64) { self.packed = packed }
 
     public var description: String {
         var d = packed & 0x00FF_FFFF_FFFF_FFFF
@@ -87,55 +89,124 @@ public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 /// An accepted record of a `detention` submission. Names are never kept.
+///
+/// Stored compactly (36 bytes: a long history holds many until they are folded into the
+/// figures): optional values as sentinels, the small codes packed in one word.
 public struct DetentionRecord: Sendable, Hashable {
     public var caseID: CaseID
-    public var unhcrID: UNHCRID?
-    public var sex: Sex
+    @usableFromInline var unhcrPacked: UInt64            // 0: none
+    public var arrival: Day
+    @usableFromInline var statusDay: Int32                // Int32.min: none
     public var birth: PartialDate
     public var nationality: Country
-    public var arrival: Day
-    public var interception: Interception?
-    public var status: Status
-    public var statusDate: Day?
-    public var unaccompaniedMinor: Bool
     public var vulnerabilities: CodeSet<Vulnerability>
     public var services: CodeSet<Service>
+    /// sex (bits 0-1), status (2-5), interception (6-8, 7: none), unaccompanied minor (9).
+    @usableFromInline var codes: UInt16
 
     public init(caseID: CaseID, unhcrID: UNHCRID?, sex: Sex, birth: PartialDate, nationality: Country,
                 arrival: Day, interception: Interception?, status: Status, statusDate: Day?,
                 unaccompaniedMinor: Bool, vulnerabilities: CodeSet<Vulnerability>, services: CodeSet<Service>) {
-        self.caseID = caseID; self.unhcrID = unhcrID; self.sex = sex; self.birth = birth
-        self.nationality = nationality; self.arrival = arrival; self.interception = interception
-        self.status = status; self.statusDate = statusDate; self.unaccompaniedMinor = unaccompaniedMinor
-        self.vulnerabilities = vulnerabilities; self.services = services
+        self.caseID = caseID
+        unhcrPacked = unhcrID?.packed ?? 0
+        self.arrival = arrival
+        statusDay = statusDate?.ordinal ?? Int32.min
+        self.birth = birth
+        self.nationality = nationality
+        self.vulnerabilities = vulnerabilities
+        self.services = services
+        codes = UInt16(sex.ordinal) | UInt16(status.ordinal) << 2 | UInt16(interception?.ordinal ?? 7) << 6
+            | (unaccompaniedMinor ? 1 << 9 : 0)
     }
+
+    public var unhcrID: UNHCRID? {
+        get { unhcrPacked == 0 ? nil : UNHCRID(packed: unhcrPacked) }
+        set { unhcrPacked = newValue?.packed ?? 0 }
+    }
+    public var statusDate: Day? {
+        get { statusDay == Int32.min ? nil : Day(ordinal: statusDay) }
+        set { statusDay = newValue?.ordinal ?? Int32.min }
+    }
+    public var sex: Sex {
+        get { Sex(ordinal: Int(codes & 3)) }
+        set { codes = codes & ~3 | UInt16(newValue.ordinal) }
+    }
+    public var status: Status {
+        get { Status(ordinal: Int(codes >> 2 & 15)) }
+        set { codes = codes & ~(15 << 2) | UInt16(newValue.ordinal) << 2 }
+    }
+    public var interception: Interception? {
+        get { let i = Int(codes >> 6 & 7); return i == 7 ? nil : Interception(ordinal: i) }
+        set { codes = codes & ~(7 << 6) | UInt16(newValue?.ordinal ?? 7) << 6 }
+    }
+    public var unaccompaniedMinor: Bool {
+        get { codes & (1 << 9) != 0 }
+        set { codes = newValue ? codes | 1 << 9 : codes & ~(1 << 9) }
+    }
+    /// The ordinals, for counting without building the codes.
+    @inline(__always) public var sexOrdinal: Int { Int(codes & 3) }
+    @inline(__always) public var statusOrdinal: Int { Int(codes >> 2 & 15) }
+    /// The interception's ordinal, or `Interception.allCases.count` (UNKNOWN) when missing.
+    @inline(__always) public var interceptionOrdinal: Int { let i = Int(codes >> 6 & 7); return i == 7 ? Interception.allCases.count : i }
 }
 
-/// An accepted record of a `shelter` submission. Names are never kept.
+/// An accepted record of a `shelter` submission. Names are never kept. Stored compactly, as
+/// `DetentionRecord`.
 public struct ShelterRecord: Sendable, Hashable {
     public var caseID: CaseID
-    public var sex: Sex
-    public var birth: PartialDate
-    public var nationality: Country
     public var identification: Day
     public var admission: Day
-    public var discharge: Day?
-    public var exploitation: CodeSet<Exploitation>
-    public var sector: Sector?
+    @usableFromInline var dischargeDay: Int32             // Int32.min: none
+    public var birth: PartialDate
+    public var nationality: Country
     public var exploitationCountry: Country
-    public var referral: Referral?
+    public var exploitation: CodeSet<Exploitation>
     public var assistance: CodeSet<Assistance>
-    public var consentToShare: Bool
+    /// sex (bits 0-1), sector (2-5, 15: none), referral (6-9, 15: none), consent to share (10).
+    @usableFromInline var codes: UInt16
 
     public init(caseID: CaseID, sex: Sex, birth: PartialDate, nationality: Country, identification: Day,
                 admission: Day, discharge: Day?, exploitation: CodeSet<Exploitation>, sector: Sector?,
                 exploitationCountry: Country, referral: Referral?, assistance: CodeSet<Assistance>,
                 consentToShare: Bool) {
-        self.caseID = caseID; self.sex = sex; self.birth = birth; self.nationality = nationality
-        self.identification = identification; self.admission = admission; self.discharge = discharge
-        self.exploitation = exploitation; self.sector = sector; self.exploitationCountry = exploitationCountry
-        self.referral = referral; self.assistance = assistance; self.consentToShare = consentToShare
+        self.caseID = caseID
+        self.identification = identification
+        self.admission = admission
+        dischargeDay = discharge?.ordinal ?? Int32.min
+        self.birth = birth
+        self.nationality = nationality
+        self.exploitationCountry = exploitationCountry
+        self.exploitation = exploitation
+        self.assistance = assistance
+        codes = UInt16(sex.ordinal) | UInt16(sector?.ordinal ?? 15) << 2 | UInt16(referral?.ordinal ?? 15) << 6
+            | (consentToShare ? 1 << 10 : 0)
     }
+
+    public var discharge: Day? {
+        get { dischargeDay == Int32.min ? nil : Day(ordinal: dischargeDay) }
+        set { dischargeDay = newValue?.ordinal ?? Int32.min }
+    }
+    public var sex: Sex {
+        get { Sex(ordinal: Int(codes & 3)) }
+        set { codes = codes & ~3 | UInt16(newValue.ordinal) }
+    }
+    public var sector: Sector? {
+        get { let i = Int(codes >> 2 & 15); return i == 15 ? nil : Sector(ordinal: i) }
+        set { codes = codes & ~(15 << 2) | UInt16(newValue?.ordinal ?? 15) << 2 }
+    }
+    public var referral: Referral? {
+        get { let i = Int(codes >> 6 & 15); return i == 15 ? nil : Referral(ordinal: i) }
+        set { codes = codes & ~(15 << 6) | UInt16(newValue?.ordinal ?? 15) << 6 }
+    }
+    public var consentToShare: Bool {
+        get { codes & (1 << 10) != 0 }
+        set { codes = newValue ? codes | 1 << 10 : codes & ~(1 << 10) }
+    }
+    @inline(__always) public var sexOrdinal: Int { Int(codes & 3) }
+    /// The sector's ordinal, or `Sector.allCases.count` (UNKNOWN) when missing.
+    @inline(__always) public var sectorOrdinal: Int { let i = Int(codes >> 2 & 15); return i == 15 ? Sector.allCases.count : i }
+    /// The referral's ordinal, or `Referral.allCases.count` (UNKNOWN) when missing.
+    @inline(__always) public var referralOrdinal: Int { let i = Int(codes >> 6 & 15); return i == 15 ? Referral.allCases.count : i }
 }
 
 /// One accepted record of either kind.
@@ -169,29 +240,28 @@ public enum Record: Sendable, Hashable {
     }
 }
 
-/// The values of one record as read, before validation: byte ranges in a buffer that the reader
+/// The values of one record as read, before validation: slices of buffers that the reader
 /// owns, valid only while the reader's `onRow` callback runs (no copy, no String per cell).
-/// Values are trimmed; a missing value has no range. CSV gives every value as one cell (lists are
+/// Values are trimmed; a missing value has no slice. CSV gives every value as one cell (lists are
 /// split later on `;`, `|` or `,`); XML gives a list as its `code` items separated by NUL bytes,
 /// which no XML text can hold.
 public struct RawRecord {
     public var line: Int
-    public var bytes: UnsafeBufferPointer<UInt8>
-    public var ranges: [Range<Int>?]
     public var nulSeparatedLists: Bool
+    @usableFromInline let fields: RawFields
 
-    public init(line: Int, bytes: UnsafeBufferPointer<UInt8>, nulSeparatedLists: Bool) {
+    public init(line: Int, fields: RawFields, nulSeparatedLists: Bool) {
         self.line = line
-        self.bytes = bytes
+        self.fields = fields
         self.nulSeparatedLists = nulSeparatedLists
-        ranges = Array(repeating: nil, count: Field.allCases.count)
     }
 
     /// The value of a field, or nil when it is missing.
     @inline(__always)
     public subscript(_ f: Field) -> UnsafeBufferPointer<UInt8>? {
-        guard let r = ranges[f.ordinal] else { return nil }
-        return UnsafeBufferPointer(rebasing: bytes[r])
+        let i = f.ordinal
+        guard let p = fields.starts[i] else { return nil }
+        return UnsafeBufferPointer(start: p, count: fields.counts[i])
     }
 
     /// A value as a test writes it: a cell, or XML `code` items.
@@ -218,10 +288,88 @@ public struct RawRecord {
             }
             ranges[f.ordinal] = start..<storage.count
         }
+        let fields = RawFields()
         return storage.withUnsafeBufferPointer { buf in
-            var r = RawRecord(line: line, bytes: buf, nulSeparatedLists: nul)
-            r.ranges = ranges
-            return body(r)
+            for (i, r) in ranges.enumerated() {
+                if let r, let base = buf.baseAddress { fields.set(i, base + r.lowerBound, r.count) }
+            }
+            return body(RawRecord(line: line, fields: fields, nulSeparatedLists: nul))
         }
+    }
+}
+
+/// The slices of one raw record, one per field (by ordinal), reused row after row by a reader.
+public final class RawFields {
+    public let starts: UnsafeMutablePointer<UnsafePointer<UInt8>?>
+    public let counts: UnsafeMutablePointer<Int>
+    static let n = Field.count
+
+    public init() {
+        starts = .allocate(capacity: Self.n)
+        starts.initialize(repeating: nil, count: Self.n)
+        counts = .allocate(capacity: Self.n)
+        counts.initialize(repeating: 0, count: Self.n)
+    }
+
+    deinit {
+        starts.deallocate()
+        counts.deallocate()
+    }
+
+    @inline(__always)
+    public func set(_ ordinal: Int, _ start: UnsafePointer<UInt8>?, _ count: Int) {
+        starts[ordinal] = start
+        counts[ordinal] = count
+    }
+
+    @inline(__always)
+    public func clear() { starts.update(repeating: nil, count: Self.n) }
+}
+
+/// An accepted record with the line it came from (40 bytes with a compact record).
+public struct Located<R: Sendable>: Sendable {
+    public var record: R
+    public var line: Int32
+    public init(_ record: R, line: Int32) { self.record = record; self.line = line }
+}
+
+/// The accepted records of one file, in one array of its kind. Once a file is judged its records
+/// are sorted by case id (a case is at most once in a file), so that the records of a period can
+/// be read case by case by merging the files.
+public struct RecordList: Sendable {
+    public var detention: [Located<DetentionRecord>] = []
+    public var shelter: [Located<ShelterRecord>] = []
+
+    public init() {}
+
+    public init(_ records: [Record], lines: [Int]? = nil) {
+        for (i, r) in records.enumerated() { append(r, line: lines?[i] ?? 0) }
+    }
+
+    public var count: Int { detention.count + shelter.count }
+    public var isEmpty: Bool { detention.isEmpty && shelter.isEmpty }
+
+    public mutating func append(_ r: Record, line: Int) {
+        switch r {
+        case .detention(let d): detention.append(Located(d, line: Int32(clamping: line)))
+        case .shelter(let s): shelter.append(Located(s, line: Int32(clamping: line)))
+        }
+    }
+
+    /// Sorts by case id; arrays are left at their own size (no growth slack kept).
+    public mutating func sortByCase() {
+        if !detention.isEmpty {
+            detention.sort { $0.record.caseID.packed < $1.record.caseID.packed }
+            if detention.capacity > detention.count { detention = detention.withUnsafeBufferPointer { Array($0) } }
+        }
+        if !shelter.isEmpty {
+            shelter.sort { $0.record.caseID.packed < $1.record.caseID.packed }
+            if shelter.capacity > shelter.count { shelter = shelter.withUnsafeBufferPointer { Array($0) } }
+        }
+    }
+
+    /// The records in the order they were appended or sorted, as `Record`s with their lines.
+    public var all: [(record: Record, line: Int)] {
+        detention.map { (Record.detention($0.record), Int($0.line)) } + shelter.map { (Record.shelter($0.record), Int($0.line)) }
     }
 }

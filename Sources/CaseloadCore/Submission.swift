@@ -1,10 +1,3 @@
-/// An accepted record with the line it came from.
-public struct LocatedRecord: Sendable, Hashable {
-    public var record: Record
-    public var line: Int
-    public init(record: Record, line: Int) { self.record = record; self.line = line }
-}
-
 /// What became of a file.
 public enum FileOutcome: String, Sendable, Hashable {
     case accepted, rejected, superseded, duplicate
@@ -23,8 +16,9 @@ public struct JudgedFile: Sendable {
     public var outcome: FileOutcome
     /// File-level and record-level findings, in the order found.
     public var findings: [Finding]
-    /// Accepted records (empty when the file is rejected).
-    public var records: [LocatedRecord]
+    /// Accepted records (empty when the file is rejected), sorted by case id; let go once the
+    /// figures of their period are made.
+    public var records: RecordList
     public var acceptedRecords: Int
     public var rejectedRecords: Int
     /// CPU time spent judging the file (reading, hashing, parsing, validating), for `make bench`.
@@ -32,7 +26,7 @@ public struct JudgedFile: Sendable {
 
     public init(path: String, pathBytes: [UInt8], name: FileName?) {
         self.path = path; self.pathBytes = pathBytes; self.name = name
-        outcome = .rejected; findings = []; records = []; acceptedRecords = 0; rejectedRecords = 0
+        outcome = .rejected; findings = []; records = RecordList(); acceptedRecords = 0; rejectedRecords = 0
     }
 
     /// Path order: the byte order of paths relative to the input folder.

@@ -1,4 +1,7 @@
 import CaseloadCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why a CSV file could not be read to its end.
 public enum CSVFailure: Error, Equatable, Sendable {
@@ -12,167 +15,336 @@ public enum CSVFailure: Error, Equatable, Sendable {
 
 /// A byte-level scanner for the CSV dialect of submissions.md: RFC 4180 quoting, lenient as
 /// common readers are, `\n`, `\r\n` or `\r` line ends, empty lines skipped. Cells come out
-/// trimmed of spaces and tabs, in one reusable buffer (no per-cell allocation, no Strings).
-public struct CSVScanner {
-    let b: UnsafeBufferPointer<UInt8>
-    public private(set) var pos: Int
+/// trimmed of spaces and tabs, as slices of the bytes themselves (no per-cell copy, no Strings);
+/// only a cell whose value differs from its bytes (a `""` inside quotes, text after a closing
+/// quote) is assembled in a side buffer.
+///
+/// The bytes are either all in memory, or read from a `ByteSource` into a window of the scanner's
+/// own: a row cut by the window's end is moved to its front and scanned again once more bytes
+/// have come (the window doubles when one row fills it), so memory follows the longest row, not
+/// the file.
+public final class CSVScanner {
+    /// The window: `base[0..<end]`, of which the current row starts at `pos`.
+    private var base: UnsafePointer<UInt8>
+    private var owned: UnsafeMutablePointer<UInt8>?
+    private var capacity: Int
+    private var end: Int
+    private var pos: Int
+    private var eof: Bool
+    private let source: ByteSource?
+
     /// The physical line the scanner is on (1-based).
     public private(set) var line = 1
-    public let delimiter: UInt8
+    public private(set) var delimiter: UInt8 = 0x2C
+    /// Whether anything but line ends follows the byte-order mark.
+    public private(set) var hasHeaderLine = false
     let limits: Limits
 
-    /// The cells of the last row: `storage[starts[i]..<ends[i]]`.
-    public private(set) var storage: [UInt8] = []
-    public private(set) var starts: [Int] = []
-    public private(set) var ends: [Int] = []
+    /// The cells of the last row: window offsets (≥ 0) or side-buffer offsets (`-1 - offset`),
+    /// and lengths.
+    private var cellStart: UnsafeMutablePointer<Int>
+    private var cellLength: UnsafeMutablePointer<Int>
+    private var cellCapacity: Int
+    private var kept = 0
+    private var droppedCells = 0
+    private var side: UnsafeMutablePointer<UInt8>
+    private var sideCount = 0
+    private var sideCapacity: Int
 
     /// Cells of the last row, those past `keepCells` included (they are counted, not kept).
-    public var cellCount: Int { ends.count + droppedCells }
-    private var droppedCells = 0
+    public var cellCount: Int { kept + droppedCells }
     /// Whether every cell of the last row is empty (after trimming), those not kept included.
     public private(set) var rowIsBlank = true
 
-    @inline(__always)
-    public func cell(_ i: Int) -> ArraySlice<UInt8> { storage[starts[i]..<ends[i]] }
-
-    /// The cells' buffer, for views that point into it.
-    public func withStorage<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        storage.withUnsafeBufferPointer(body)
+    /// Bytes in memory (the registry, tests).
+    public convenience init(_ bytes: UnsafeBufferPointer<UInt8>, limits: Limits = Limits()) {
+        self.init(memory: bytes, source: nil, limits: limits)
     }
 
-    /// Starts after a UTF-8 byte-order mark; picks `;` when the first non-empty line contains
-    /// `;` and no `,`.
-    public init(_ bytes: UnsafeBufferPointer<UInt8>, limits: Limits = Limits()) {
-        b = bytes
-        var p = 0
-        if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { p = 3 }
-        pos = p
+    /// Bytes read from a source, in chunks.
+    public convenience init(source: ByteSource, limits: Limits = Limits(), chunk: Int = 1 << 18) {
+        self.init(memory: nil, source: source, limits: limits, chunk: chunk)
+    }
+
+    private init(memory: UnsafeBufferPointer<UInt8>?, source: ByteSource?, limits: Limits, chunk: Int = 0) {
         self.limits = limits
-        // Find the header line for delimiter detection.
-        var q = p
-        while q < b.count && (b[q] == 0x0A || b[q] == 0x0D) { q += 1 }
+        self.source = source
+        if let memory {
+            base = UnsafePointer(memory.baseAddress) ?? UnsafePointer(bitPattern: 1)!
+            end = memory.count
+            capacity = memory.count
+            eof = true
+        } else {
+            let o = UnsafeMutablePointer<UInt8>.allocate(capacity: max(chunk, 64))
+            owned = o
+            base = UnsafePointer(o)
+            capacity = max(chunk, 64)
+            end = 0
+            eof = false
+        }
+        pos = 0
+        cellCapacity = 64
+        cellStart = .allocate(capacity: cellCapacity)
+        cellLength = .allocate(capacity: cellCapacity)
+        sideCapacity = 256
+        side = .allocate(capacity: sideCapacity)
+        prepare()
+    }
+
+    deinit {
+        owned?.deallocate()
+        cellStart.deallocate()
+        cellLength.deallocate()
+        side.deallocate()
+    }
+
+    /// The value of cell `i` of the last row (valid until the next row is read).
+    @inline(__always)
+    public func cell(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let s = cellStart[i]
+        return UnsafeBufferPointer(start: s >= 0 ? base + s : UnsafePointer(side) + (-1 - s), count: cellLength[i])
+    }
+
+    /// Skips a UTF-8 byte-order mark; picks `;` when the first non-empty line contains `;` and no
+    /// `,`.
+    private func prepare() {
+        while end - pos < 3 && refill() {}
+        if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { pos = 3 }
+        // Find the header line (bytes, not rows) for the delimiter.
+        var q = pos
+        while true {
+            while q < end && (base[q] == 0x0A || base[q] == 0x0D) { q += 1 }
+            if q < end || eof { break }
+            let consumed = q - pos
+            guard refill() else { break }
+            q = pos + consumed
+        }
+        hasHeaderLine = q < end
         var semi = false, comma = false
-        while q < b.count && b[q] != 0x0A && b[q] != 0x0D {
-            if b[q] == 0x3B { semi = true } else if b[q] == 0x2C { comma = true }
-            q += 1
+        while true {
+            while q < end && base[q] != 0x0A && base[q] != 0x0D {
+                if base[q] == 0x3B { semi = true } else if base[q] == 0x2C { comma = true }
+                q += 1
+            }
+            if q < end || eof { break }
+            let consumed = q - pos
+            guard refill() else { break }
+            q = pos + consumed
         }
         delimiter = semi && !comma ? 0x3B : 0x2C
-        storage.reserveCapacity(4096)
     }
 
-    /// Whether anything but line ends follows the byte-order mark.
-    public var hasHeaderLine: Bool {
-        var q = pos
-        while q < b.count {
-            if b[q] != 0x0A && b[q] != 0x0D { return true }
-            q += 1
+    /// Keeps `base[pos..<end]`, moved to the front, and reads more after it; the window doubles
+    /// when what is kept leaves less than half of it free. False at the end of the bytes.
+    private func refill() -> Bool {
+        guard !eof, let source, let buffer = owned else {
+            eof = true
+            return false
         }
-        return false
+        let keep = end - pos
+        if pos > 0 {
+            if keep > 0 { memmove(buffer, buffer + pos, keep) }
+            pos = 0
+            end = keep
+        }
+        if capacity - end < capacity / 2 {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            bigger.update(from: buffer, count: end)
+            buffer.deallocate()
+            owned = bigger
+            base = UnsafePointer(bigger)
+            capacity *= 2
+        }
+        let got = source.read(into: owned! + end, max: capacity - end)
+        if got == 0 { eof = true } else { end += got }
+        return true
     }
 
-    @inline(__always)
-    mutating func endLine() {
-        if pos < b.count {
-            if b[pos] == 0x0D {
-                pos += 1
-                if pos < b.count && b[pos] == 0x0A { pos += 1 }
-            } else {
-                pos += 1
-            }
-        }
-        line += 1
-    }
+    private enum Step { case row(Int), end, more }
 
     /// Reads the next non-empty row into the cells; returns its first line, or nil at the end.
     /// `maxCells` bounds the number of cells (for the header). Cells past `keepCells` are only
-    /// counted: a row of millions of cells costs no memory (it can only be a `FIELD_COUNT`).
-    public mutating func nextRow(maxCells: Int = .max, keepCells: Int = .max) throws(CSVFailure) -> Int? {
-        let n = b.count
-        while pos < n && (b[pos] == 0x0A || b[pos] == 0x0D) { endLine() }
-        if pos >= n { return nil }
+    /// counted: a row of millions of cells costs no memory for them (it can only be a `FIELD_COUNT`).
+    public func nextRow(maxCells: Int = .max, keepCells: Int = .max) throws(CSVFailure) -> Int? {
+        while true {
+            switch try scanRow(maxCells: maxCells, keepCells: keepCells) {
+            case .row(let l): return l
+            case .end: return nil
+            case .more: _ = refill()
+            }
+        }
+    }
+
+    private func scanRow(maxCells: Int, keepCells: Int) throws(CSVFailure) -> Step {
+        let b = base, n = end, atEnd = eof
+        var p = pos
+        // Empty lines, consumed for good.
+        while p < n {
+            let c = b[p]
+            if c == 0x0A {
+                p += 1
+            } else if c == 0x0D {
+                if p + 1 < n { p += b[p + 1] == 0x0A ? 2 : 1 } else if atEnd { p += 1 } else { pos = p; return .more }
+            } else {
+                break
+            }
+            line += 1
+            pos = p
+        }
+        if p >= n { pos = p; return atEnd ? .end : .more }
         let rowLine = line
-        storage.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+        var ln = line
+        kept = 0
         droppedCells = 0
+        sideCount = 0
         rowIsBlank = true
         let d = delimiter
         let maxField = limits.maxFieldBytes
         while true {
-            if cellCount >= maxCells { throw .headerTooLarge(line: rowLine) }
-            let fieldLine = line
-            let start = storage.count
-            var p = pos
-            while p < n && (b[p] == 0x20 || b[p] == 0x09) { p += 1 }
-            if p < n && b[p] == 0x22 {
-                pos = p + 1
-                var closed = false
-                while pos < n {
-                    // Copy a run up to the next quote or line end.
-                    var q = pos
-                    while q < n {
-                        let c = b[q]
+            if kept + droppedCells >= maxCells { throw .headerTooLarge(line: rowLine) }
+            let fieldLine = ln
+            let cellBegin = p
+            var q = p
+            while q < n && (b[q] == 0x20 || b[q] == 0x09) { q += 1 }
+            if q >= n && !atEnd { return .more }
+            // The value's bounds: in the window, or (inSide) in the side buffer.
+            var s: Int, e: Int
+            var inSide = false
+            let sideStart = sideCount
+            if q < n && b[q] == 0x22 {
+                var r = q + 1
+                var segment = r
+                var escaped = false
+                var close = -1
+                while true {
+                    while r < n {
+                        let c = b[r]
                         if c == 0x22 || c == 0x0A || c == 0x0D { break }
-                        q += 1
+                        r += 1
                     }
-                    if q > pos {
-                        if storage.count - start + (q - pos) > maxField { throw .fieldTooLarge(line: fieldLine) }
-                        storage.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<q]))
-                        pos = q
+                    if (sideCount - sideStart) + (r - segment) > maxField { throw .fieldTooLarge(line: fieldLine) }
+                    if r >= n {
+                        if atEnd { throw .unterminatedQuote(line: fieldLine) }
+                        return .more
                     }
-                    if pos >= n { break }
-                    let c = b[pos]
+                    let c = b[r]
                     if c == 0x22 {
-                        if pos + 1 < n && b[pos + 1] == 0x22 {
-                            storage.append(0x22)
-                            pos += 2
-                        } else {
-                            pos += 1
-                            closed = true
-                            break
+                        if r + 1 < n {
+                            if b[r + 1] == 0x22 {
+                                // `""` is one quote: the value so far, up to and with that quote.
+                                appendSide(b + segment, r + 1 - segment)
+                                escaped = true
+                                r += 2
+                                segment = r
+                                if sideCount - sideStart > maxField { throw .fieldTooLarge(line: fieldLine) }
+                                continue
+                            }
+                        } else if !atEnd {
+                            return .more
                         }
-                    } else {
-                        // A line break inside quotes is data.
-                        storage.append(c)
-                        if c == 0x0D && pos + 1 < n && b[pos + 1] == 0x0A {
-                            storage.append(0x0A)
-                            pos += 1
-                        }
-                        pos += 1
-                        line += 1
+                        close = r
+                        r += 1
+                        break
                     }
-                    if storage.count - start > maxField { throw .fieldTooLarge(line: fieldLine) }
+                    // A line break inside quotes is data.
+                    if c == 0x0D {
+                        if r + 1 < n { r += b[r + 1] == 0x0A ? 2 : 1 } else if atEnd { r += 1 } else { return .more }
+                    } else {
+                        r += 1
+                    }
+                    ln += 1
+                    if (sideCount - sideStart) + (r - segment) > maxField { throw .fieldTooLarge(line: fieldLine) }
                 }
-                if !closed { throw .unterminatedQuote(line: fieldLine) }
+                // Text after the closing quote, up to the delimiter or the line end, is appended.
+                var t = r
+                while t < n {
+                    let c = b[t]
+                    if c == d || c == 0x0A || c == 0x0D { break }
+                    t += 1
+                }
+                if (sideCount - sideStart) + (close - segment) + (t - r) > maxField { throw .fieldTooLarge(line: fieldLine) }
+                if t >= n && !atEnd { return .more }
+                if escaped || t > r {
+                    appendSide(b + segment, close - segment)
+                    appendSide(b + r, t - r)
+                    inSide = true
+                    s = sideStart
+                    e = sideCount
+                } else {
+                    s = q + 1
+                    e = close
+                }
+                p = t
+            } else {
+                var t = q
+                while t < n {
+                    let c = b[t]
+                    if c == d || c == 0x0A || c == 0x0D { break }
+                    t += 1
+                }
+                if t - cellBegin > maxField { throw .fieldTooLarge(line: fieldLine) }
+                if t >= n && !atEnd { return .more }
+                s = q
+                e = t
+                p = t
             }
-            // Unquoted text, or text after a closing quote, up to the delimiter or line end.
-            var q = pos
-            while q < n {
-                let c = b[q]
-                if c == d || c == 0x0A || c == 0x0D { break }
-                q += 1
-            }
-            if storage.count - start + (q - pos) > maxField { throw .fieldTooLarge(line: fieldLine) }
-            if q > pos { storage.append(contentsOf: UnsafeBufferPointer(rebasing: b[pos..<q])) }
-            pos = q
             // Trim spaces and tabs.
-            var s = start, e = storage.count
-            while s < e && (storage[s] == 0x20 || storage[s] == 0x09) { s += 1 }
-            while e > s && (storage[e - 1] == 0x20 || storage[e - 1] == 0x09) { e -= 1 }
+            let v = inSide ? UnsafePointer(side) : b
+            while s < e && (v[s] == 0x20 || v[s] == 0x09) { s += 1 }
+            while e > s && (v[e - 1] == 0x20 || v[e - 1] == 0x09) { e -= 1 }
             if e > s { rowIsBlank = false }
-            if ends.count < keepCells {
-                starts.append(s)
-                ends.append(e)
+            if kept < keepCells {
+                if kept == cellCapacity { growCells() }
+                cellStart[kept] = inSide ? -1 - s : s
+                cellLength[kept] = e - s
+                kept += 1
             } else {
                 droppedCells += 1
-                storage.removeLast(storage.count - start)
+                sideCount = sideStart
             }
-            if pos < n && b[pos] == d {
-                pos += 1
+            if p < n && b[p] == d {
+                p += 1
                 continue
             }
-            endLine()
-            return rowLine
+            // The end of the row: a line end, or the end of the bytes.
+            if p < n {
+                if b[p] == 0x0D {
+                    if p + 1 < n { p += b[p + 1] == 0x0A ? 2 : 1 } else if atEnd { p += 1 } else { return .more }
+                } else {
+                    p += 1
+                }
+            }
+            line = ln + 1
+            pos = p
+            return .row(rowLine)
         }
+    }
+
+    private func appendSide(_ p: UnsafePointer<UInt8>, _ count: Int) {
+        if count <= 0 { return }
+        if sideCount + count > sideCapacity {
+            var c = sideCapacity * 2
+            while c < sideCount + count { c *= 2 }
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+            bigger.update(from: side, count: sideCount)
+            side.deallocate()
+            side = bigger
+            sideCapacity = c
+        }
+        (side + sideCount).update(from: p, count: count)
+        sideCount += count
+    }
+
+    private func growCells() {
+        let c = cellCapacity * 2
+        let s = UnsafeMutablePointer<Int>.allocate(capacity: c)
+        let l = UnsafeMutablePointer<Int>.allocate(capacity: c)
+        s.update(from: cellStart, count: cellCapacity)
+        l.update(from: cellLength, count: cellCapacity)
+        cellStart.deallocate()
+        cellLength.deallocate()
+        cellStart = s
+        cellLength = l
+        cellCapacity = c
     }
 }

@@ -7,29 +7,50 @@ public enum CSVSubmissionReader {
     public struct Outcome: Sendable {
         public var findings: [Finding] = []
         public var rejected = false
+        public init(findings: [Finding] = [], rejected: Bool = false) { self.findings = findings; self.rejected = rejected }
     }
 
+    /// Reads bytes in memory: the whole of them is checked for UTF-8 first.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, kind: SubmissionKind, limits: Limits = Limits(),
                             onRow: (RowEvent) -> Void) -> Outcome {
-        var out = Outcome()
-        var scanner = CSVScanner(bytes, limits: limits)
+        let scanner = CSVScanner(bytes, limits: limits)
         if !scanner.hasHeaderLine {
-            out.findings.append(Finding(.EMPTY_FILE, message: "the file has no header line"))
-            out.rejected = true
-            return out
+            return Outcome(findings: [Finding(.EMPTY_FILE, message: "the file has no header line")], rejected: true)
         }
         if let bad = UTF8Check.firstBadByte(bytes) {
-            out.findings.append(encodingFinding(bytes, at: bad))
-            out.rejected = true
-            return out
+            return Outcome(findings: [encodingFinding(bytes[bad], line: UTF8Check.line(of: bad, in: bytes))], rejected: true)
         }
+        return read(scanner, kind: kind, limits: limits, onRow: onRow)
+    }
+
+    /// Reads a file in chunks. Its bytes are checked for UTF-8 as they come: a bad byte ends the
+    /// reading, and rejects the file whatever the rows before it said (`ENCODING` comes first in the
+    /// order of judging, after `EMPTY_FILE`, which a bad byte rules out).
+    public static func read(source: ByteSource, kind: SubmissionKind, limits: Limits = Limits(),
+                            onRow: (RowEvent) -> Void) -> Outcome {
+        let scanner = CSVScanner(source: source, limits: limits)
+        var out: Outcome
+        if !scanner.hasHeaderLine {
+            out = Outcome(findings: [Finding(.EMPTY_FILE, message: "the file has no header line")], rejected: true)
+        } else {
+            out = read(scanner, kind: kind, limits: limits, onRow: onRow)
+        }
+        if let bad = source.bad {
+            out = Outcome(findings: [encodingFinding(bad.byte, line: source.line(of: bad.offset))], rejected: true)
+        }
+        return out
+    }
+
+    static func read(_ scanner: CSVScanner, kind: SubmissionKind, limits: Limits, onRow: (RowEvent) -> Void) -> Outcome {
+        var out = Outcome()
         do {
             guard let headerLine = try scanner.nextRow(maxCells: limits.maxHeaderCells) else { return out }
             let (mapping, headerFindings) = matchHeader(scanner, line: headerLine, kind: kind)
             let headerRejected = headerFindings.contains { $0.code.severity == .error }
             let width = scanner.cellCount
-            // One record view for the whole file: its ranges are rewritten row by row.
-            var raw = RawRecord(line: 0, bytes: UnsafeBufferPointer(start: nil, count: 0), nulSeparatedLists: false)
+            // One record view for the whole file: its slices are rewritten row by row.
+            let fields = RawFields()
+            var raw = RawRecord(line: 0, fields: fields, nulSeparatedLists: false)
             let columns = mapping.map { (column: $0.0, field: $0.1.ordinal) }
             // Rows are read to the end even when the header is bad: a CSV_SYNTAX or TOO_LARGE
             // further down comes first in the order of judging.
@@ -42,13 +63,10 @@ public enum CSVSubmissionReader {
                 } else {
                     raw.line = line
                     for (col, field) in columns {
-                        let s = scanner.starts[col], e = scanner.ends[col]
-                        raw.ranges[field] = e > s ? s..<e : nil
+                        let c = scanner.cell(col)
+                        fields.set(field, c.isEmpty ? nil : c.baseAddress, c.count)
                     }
-                    scanner.withStorage { buf in
-                        raw.bytes = buf
-                        onRow(.record(raw))
-                    }
+                    onRow(.record(raw))
                 }
             }
             out.findings += headerFindings
@@ -67,9 +85,8 @@ public enum CSVSubmissionReader {
         return out
     }
 
-    static func encodingFinding(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Finding {
-        let line = UTF8Check.line(of: offset, in: bytes)
-        let what = bytes[offset] == 0 ? "a NUL byte" : "a byte that is not valid UTF-8 (0x\(String(bytes[offset], radix: 16, uppercase: true)))"
+    static func encodingFinding(_ byte: UInt8, line: Int) -> Finding {
+        let what = byte == 0 ? "a NUL byte" : "a byte that is not valid UTF-8 (0x\(String(byte, radix: 16, uppercase: true)))"
         return Finding(.ENCODING, line: line, message: "\(what): the file must be UTF-8 text")
     }
 

@@ -3,7 +3,11 @@ import Crypto
 public enum Digest {
     /// SHA-256 of the bytes, lower-case hex.
     public static func sha256(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        let d = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
+        hex(SHA256.hash(data: UnsafeRawBufferPointer(bytes)))
+    }
+
+    /// A digest as lower-case hex.
+    public static func hex(_ d: SHA256Digest) -> String {
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)

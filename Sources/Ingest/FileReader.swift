@@ -12,7 +12,16 @@ public enum FileReader {
         case unreadable(String)
     }
 
-    public static func read(path: String, limits: Limits = Limits()) -> Result {
+    /// An open regular file, to be read in chunks (`ByteSource`) and closed by the caller.
+    public enum Opened: Sendable {
+        case file(fd: Int32, size: Int)
+        case tooLarge(size: Int)
+        case unreadable(String)
+    }
+
+    /// Opens a file without following links and without opening anything that is not a regular
+    /// file; a file over the limit is judged by its size and never read.
+    public static func open(path: String, limits: Limits = Limits()) -> Opened {
         var st = stat()
         guard lstat(path, &st) == 0 else { return .unreadable(String(cString: strerror(errno))) }
         switch st.st_mode & S_IFMT {
@@ -25,28 +34,44 @@ public enum FileReader {
         default: return .unreadable("not a regular file")
         }
         if Int(st.st_size) > limits.maxFileBytes { return .tooLarge(size: Int(st.st_size)) }
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let fd = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return .unreadable(String(cString: strerror(errno))) }
-        defer { close(fd) }
         var fst = stat()
         guard fstat(fd, &fst) == 0, (fst.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
             return .unreadable("not a regular file")
         }
         let size = Int(fst.st_size)
-        if size > limits.maxFileBytes { return .tooLarge(size: size) }
-        var buffer = [UInt8](repeating: 0, count: size)
-        var got = 0
-        let ok: Bool = buffer.withUnsafeMutableBytes { raw in
-            while got < size {
-                let n = Glibc.read(fd, raw.baseAddress! + got, size - got)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                if n == 0 { break }
-                got += n
-            }
-            return true
+        if size > limits.maxFileBytes {
+            close(fd)
+            return .tooLarge(size: size)
         }
-        guard ok else { return .unreadable(String(cString: strerror(errno))) }
-        if got < size { buffer.removeLast(size - got) }
-        return .bytes(buffer)
+        // The bytes are read once from start to end.
+        _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        return .file(fd: fd, size: size)
+    }
+
+    /// A whole (small) file in memory: the registry.
+    public static func read(path: String, limits: Limits = Limits()) -> Result {
+        switch open(path: path, limits: limits) {
+        case .tooLarge(let size): return .tooLarge(size: size)
+        case .unreadable(let why): return .unreadable(why)
+        case .file(let fd, let size):
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: size)
+            var got = 0
+            let ok: Bool = buffer.withUnsafeMutableBytes { raw in
+                while got < size {
+                    let n = Glibc.read(fd, raw.baseAddress! + got, size - got)
+                    if n < 0 { if errno == EINTR { continue }; return false }
+                    if n == 0 { break }
+                    got += n
+                }
+                return true
+            }
+            guard ok else { return .unreadable(String(cString: strerror(errno))) }
+            if got < size { buffer.removeLast(size - got) }
+            return .bytes(buffer)
+        }
     }
 }

@@ -33,7 +33,7 @@ public enum RegistryReader {
         if let bad = UTF8Check.firstBadByte(buf) {
             throw fail(UTF8Check.line(of: bad, in: buf), "not UTF-8 text (or a NUL byte)")
         }
-        var s = CSVScanner(buf, limits: limits)
+        let s = CSVScanner(buf, limits: limits)
         let columns = ["facility_code", "name", "kind", "province", "city", "opened", "closed"]
         var index: [String: Int] = [:]
         var facilities: [Facility] = []

@@ -29,7 +29,7 @@ public enum AcrossFiles {
         out.reserveCapacity(used.reduce(0) { $0 + files[$1].records.count })
         for i in used {
             let p = files[i].name!.period.index
-            for r in files[i].records {
+            for r in files[i].records.all {
                 var e = Entry(caseID: r.record.caseID.packed, period: p, file: Int32(i), line: Int32(r.line), birth: r.record.birth,
                               nationality: r.record.nationality, sex: r.record.sex, detention: false, arrival: Day(ordinal: 0),
                               status: .PENDING_RSD)

@@ -72,7 +72,7 @@ public enum FileRules {
     private static func reset(_ f: inout JudgedFile, outcome: FileOutcome, finding: Finding) {
         f.outcome = outcome
         f.findings = [finding]
-        f.records = []
+        f.records = RecordList()
         f.acceptedRecords = 0
         f.rejectedRecords = 0
     }

@@ -7,11 +7,13 @@ public struct RecordValidator {
     public let kind: SubmissionKind
     public let period: Period
     /// Valid case ids of earlier records of this file, with the line that used each first.
-    private var seen: [CaseID: Int] = [:]
+    private var seen = CaseTable<Int>(empty: 0)
+    private let bounds: PeriodBounds
 
     public init(kind: SubmissionKind, period: Period) {
         self.kind = kind
         self.period = period
+        bounds = PeriodBounds(period)
     }
 
     /// The judgement of one row.
@@ -31,7 +33,7 @@ public struct RecordValidator {
             return Judgement(record: nil, findings: [Finding(.FIELD_COUNT, line: line,
                 message: "the row has \(found) cell\(found == 1 ? "" : "s") but the header has \(expected)")], isRecord: true)
         case .record(let raw):
-            var c = Checker(raw: raw, period: period)
+            var c = Checker(raw: raw, bounds: bounds)
             let record: Record?
             switch kind {
             case .detention: record = c.detention().map(Record.detention)
@@ -39,14 +41,10 @@ public struct RecordValidator {
             }
             var findings = c.findings
             var accepted = record
-            if let id = c.caseID {
-                if let first = seen[id] {
-                    findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText(),
-                                            message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
-                    accepted = nil
-                } else {
-                    seen[id] = raw.line
-                }
+            if let id = c.caseID, let first = seen.insertIfAbsent(id, raw.line) {
+                findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText(),
+                                        message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
+                accepted = nil
             }
             if findings.count > 1 {
                 findings.sort { ($0.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $0.code) < ($1.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $1.code) }
@@ -56,17 +54,34 @@ public struct RecordValidator {
     }
 }
 
+/// A period's first and last days, worked out once per file.
+struct PeriodBounds {
+    let period: Period
+    let first: Day
+    let last: Day
+    /// The last day as a `PartialDate.earliestKey`.
+    let lastKey: Int
+
+    init(_ p: Period) {
+        period = p
+        first = p.first
+        last = p.last
+        lastKey = p.year << 9 | p.month << 5 | Day.daysIn(year: p.year, month: p.month)
+    }
+}
+
 /// Checks the fields of one raw record.
 struct Checker {
     let raw: RawRecord
-    let period: Period
+    let bounds: PeriodBounds
+    var period: Period { bounds.period }
     var findings: [Finding] = []
     var failed = false
     var caseID: CaseID?
 
-    init(raw: RawRecord, period: Period) {
+    init(raw: RawRecord, bounds: PeriodBounds) {
         self.raw = raw
-        self.period = period
+        self.bounds = bounds
     }
 
     /// The case id as written, for the issues of the record (made only when there is one).
@@ -193,8 +208,8 @@ struct Checker {
             fail(.FORMAT, f, "\(WrittenBack.quoted(t)) is not a calendar date (YYYY-MM-DD or DD/MM/YYYY)")
             return (false, nil)
         }
-        if d > period.last {
-            fail(.FUTURE_DATE, f, "\(d) is after the end of the period (\(period.last))")
+        if d > bounds.last {
+            fail(.FUTURE_DATE, f, "\(d) is after the end of the period (\(bounds.last))")
             return (false, nil)
         }
         return (true, d)
@@ -206,8 +221,8 @@ struct Checker {
             fail(.FORMAT, .birth_date, "\(WrittenBack.quoted(t)) is not a date (YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY)")
             return nil
         }
-        if d.earliest > period.last {
-            fail(.FUTURE_DATE, .birth_date, "\(d) is after the end of the period (\(period.last))")
+        if d.earliestKey > bounds.lastKey {
+            fail(.FUTURE_DATE, .birth_date, "\(d) is after the end of the period (\(bounds.last))")
             return nil
         }
         return d
@@ -222,7 +237,7 @@ struct Checker {
 
     mutating func ageRules(_ birth: PartialDate?, minorFlag: Bool) {
         guard let birth else { return }
-        let age = birth.age(on: period.last)
+        let age = birth.age(atEndOf: period)
         if age > 110 {
             fail(.AGE_RANGE, .birth_date, "the age at the end of \(period) would be \(age), over 110")
         }
@@ -254,7 +269,7 @@ struct Checker {
         notBefore(.arrival_date, arrival.value, .birth_date, birth?.earliest, "the birth date")
         if let s = status.value, s.isExit, let sd = statusDate.value {
             notBefore(.status_date, sd, .arrival_date, arrival.value, "the arrival_date")
-            if sd < period.first {
+            if sd < bounds.first {
                 fail(.OUT_OF_PERIOD, .status_date, "\(sd) is before the period \(period) began: the person had left before it")
             }
         }
@@ -283,11 +298,12 @@ struct Checker {
         let assistance = list(.assistance, Assistance.self, required: true)
         let consent = boolean(.consent_to_share)
 
-        notBefore(.identification_date, identification.value, .birth_date, birth?.earliest, "the birth date")
-        notBefore(.admission_date, admission.value, .birth_date, birth?.earliest, "the birth date")
+        let earliest = birth?.earliest
+        notBefore(.identification_date, identification.value, .birth_date, earliest, "the birth date")
+        notBefore(.admission_date, admission.value, .birth_date, earliest, "the birth date")
         if let d = discharge.value {
             notBefore(.discharge_date, d, .admission_date, admission.value, "the admission_date")
-            if d < period.first {
+            if d < bounds.first {
                 fail(.OUT_OF_PERIOD, .discharge_date, "\(d) is before the period \(period) began: the person had left before it")
             }
         }
