@@ -1,86 +1,62 @@
 import CaseloadCore
 
-/// An accepted submission that is used (not superseded), as the aggregation sees it.
-public struct UsedSubmission: Sendable {
-    public var kind: SubmissionKind
-    public var facility: Facility
-    public var period: Period
-    /// The judged file's own records: shared, never copied.
-    public var records: RecordList
-
-    public init(kind: SubmissionKind, facility: Facility, period: Period, records: RecordList) {
-        self.kind = kind; self.facility = facility; self.period = period; self.records = records
-    }
-
-    public init(kind: SubmissionKind, facility: Facility, period: Period, records: [Record]) {
-        self.init(kind: kind, facility: facility, period: period, records: RecordList(records))
-    }
-}
-
-/// Every figure of indicators.md, as pure functions of the used submissions. Periods are taken
-/// in order so that the report for P depends only on submissions for periods up to P.
+/// Every figure of indicators.md, period by period. The report for P depends only on
+/// submissions for periods up to P, so the history is advanced one period at a time: what it
+/// keeps of the periods before is per case and small (the earliest arrival of each migrant, the
+/// cumulative description of each victim), never their records.
 public enum Aggregator {
+    /// Every period's figures from the used submissions of all periods (tests and tools).
     public static func figures(_ submissions: [UsedSubmission]) -> [PeriodFigures] {
-        let plan = Plan(submissions)
-        return plan.assemble(migrants: plan.migrants(), victims: plan.victims())
-    }
-
-    /// What both histories need: the periods in order, the labels, and each period's used
-    /// submissions by kind, as indices (records are read where they are, never copied). The two
-    /// histories are independent of each other, so they may run at the same time.
-    public struct Plan: Sendable {
-        let submissions: [UsedSubmission]
-        let periods: [Period]
-        let labels: Labels
-        var detention: [Period: [(Int, Place)]] = [:]
-        var shelter: [Period: [(Int, Place)]] = [:]
-
-        public init(_ submissions: [UsedSubmission]) {
-            self.submissions = submissions
-            periods = Set(submissions.map(\.period)).sorted()
-            // Facilities and provinces as indices, in code order (ties of principal records go
-            // to the facility code that sorts first, which is then the smaller index).
-            let facilityCodes = Set(submissions.map(\.facility.code)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            let provinces = Set(submissions.map(\.facility.province)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            labels = Labels(facilities: facilityCodes, provinces: provinces)
-            let facilityIndex = Dictionary(uniqueKeysWithValues: facilityCodes.enumerated().map { ($1, $0) })
-            let provinceIndex = Dictionary(uniqueKeysWithValues: provinces.enumerated().map { ($1, $0) })
-            for (i, s) in submissions.enumerated() {
-                let place = Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
-                                  community: s.facility.kind == .COMMUNITY)
-                switch s.kind {
-                case .detention: detention[s.period, default: []].append((i, place))
-                case .shelter: shelter[s.period, default: []].append((i, place))
-                }
-            }
-        }
-
-        /// The migrants' figures and caseload of every period, in order.
-        public func migrants() -> [MigrantFigures] {
-            var history = MigrantHistory(labels: labels)
-            return periods.map { history.advance(to: $0, from: submissions, detention[$0] ?? []) }
-        }
-
-        /// The victims' figures of every period, in order.
-        public func victims() -> [[IndicatorFigures]] {
-            var history = VictimHistory(labels: labels)
-            return periods.map { history.advance(to: $0, from: submissions, shelter[$0] ?? []) }
-        }
-
-        /// Both together, period by period; a kind without a submission in a period has no figures there.
-        public func assemble(migrants m: [MigrantFigures], victims v: [[IndicatorFigures]]) -> [PeriodFigures] {
-            periods.indices.map { i in
-                let p = periods[i]
-                let d = detention[p] != nil, s = shelter[p] != nil
-                return PeriodFigures(period: p, migrants: d ? m[i].indicators : [], victims: s ? v[i] : [],
-                                     caseload: d ? m[i].caseload : [])
-            }
+        var facilities: [String: Facility] = [:]
+        for s in submissions { facilities[s.facility.code] = s.facility }
+        var history = History(facilities: Array(facilities.values))
+        let periods = Set(submissions.map(\.period)).sorted()
+        return periods.map { p in
+            let mine = submissions.filter { $0.period == p }
+            return history.advance(p, submissions: mine, cases: PeriodCases(mine))
         }
     }
 
     public struct MigrantFigures: Sendable {
         var indicators: [IndicatorFigures]
         var caseload: [CaseloadRow]
+    }
+}
+
+/// The figures' history: fed each period's used submissions in order, it returns the period's
+/// figures. A kind without a submission in a period has no figures there.
+public struct History: Sendable {
+    let labels: Labels
+    let facilityIndex: [String: Int]
+    let provinceIndex: [String: Int]
+    var migrants = MigrantHistory()
+    var victims: VictimHistory
+
+    public init(registry: Registry) { self.init(facilities: Array(registry.facilities.values)) }
+
+    public init(facilities: [Facility]) {
+        // Facilities and provinces as indices, in code order (ties of principal records go to the
+        // facility code that sorts first, which is then the smaller index).
+        let codes = facilities.map(\.code).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let provinces = Set(facilities.map(\.province)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        labels = Labels(facilities: codes, provinces: provinces)
+        facilityIndex = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1, $0) })
+        provinceIndex = Dictionary(uniqueKeysWithValues: provinces.enumerated().map { ($1, $0) })
+        victims = VictimHistory(labels: labels)
+    }
+
+    /// The figures of period `p` (after every earlier period): `submissions` are its used
+    /// submissions, `cases` the same read case by case.
+    public mutating func advance(_ p: Period, submissions: [UsedSubmission], cases: PeriodCases) -> PeriodFigures {
+        let places = submissions.map { s in
+            Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
+                  community: s.facility.kind == .COMMUNITY)
+        }
+        let hasDetention = submissions.contains { $0.kind == .detention }
+        let hasShelter = submissions.contains { $0.kind == .shelter }
+        let m = hasDetention ? migrants.advance(p, submissions, places, cases, labels) : nil
+        let v = hasShelter ? victims.advance(p, submissions, places, cases) : nil
+        return PeriodFigures(period: p, migrants: m?.indicators ?? [], victims: v ?? [], caseload: m?.caseload ?? [])
     }
 }
 
@@ -131,7 +107,7 @@ enum Dim: Int, CaseIterable {
 }
 
 /// How categories are named, per dimension (facilities and provinces by their sorted codes).
-struct Labels {
+struct Labels: Sendable {
     let facilities: [String]
     let provinces: [String]
     static let trafficking = ["DOMESTIC", "INTERNATIONAL", "UNKNOWN"]
@@ -159,17 +135,17 @@ struct Labels {
     }
 
     func name(_ d: Dim, _ i: Int) -> String {
-        func code<C: Code>(_: C.Type, _ extra: String) -> String { i < C.allCases.count ? C.allCases[i].rawValue : extra }
+        func code<C: Code>(_: C.Type, _ extra: String) -> String { i < C.allCases.count ? C(ordinal: i).rawValue : extra }
         switch d {
         case .total: return "ALL"
-        case .sex: return Sex.allCases[i].rawValue
+        case .sex: return Sex(ordinal: i).rawValue
         case .ageGroup: return AgeGroup.allCases[i].rawValue
-        case .sexAge: return Sex.allCases[i / 5].rawValue + "|" + AgeGroup.allCases[i % 5].rawValue
+        case .sexAge: return Sex(ordinal: i / 5).rawValue + "|" + AgeGroup.allCases[i % 5].rawValue
         case .nationality, .exploitationCountry: return countryCodes[i]
         case .placement: return i == 0 ? "IDC" : "COMMUNITY"
         case .facility: return facilities[i]
         case .province: return provinces[i]
-        case .status: return Status.allCases[i].rawValue
+        case .status: return Status(ordinal: i).rawValue
         case .interception: return code(Interception.self, "UNKNOWN")
         case .vulnerability: return code(Vulnerability.self, "NONE")
         case .service: return code(Service.self, "NONE")
@@ -183,46 +159,105 @@ struct Labels {
 }
 
 /// One case's categories: one per single-valued dimension, a bit set per list (`NONE` is the bit
-/// after the list's codes).
-struct Categories {
-    var single = [Int](repeating: 0, count: Dim.allCases.count)
-    var bits = [UInt32](repeating: 0, count: Dim.allCases.count)
+/// after the list's codes). Reused case after case.
+final class Categories {
+    let single = UnsafeMutablePointer<Int>.allocate(capacity: Dim.allCases.count)
+    let bits = UnsafeMutablePointer<UInt32>.allocate(capacity: Dim.allCases.count)
 
-    mutating func list<C: Code>(_ d: Dim, _ set: CodeSet<C>) {
-        bits[d.rawValue] = set.isEmpty ? UInt32(1) << UInt32(C.allCases.count) : UInt32(set.bits)
+    init() {
+        single.initialize(repeating: 0, count: Dim.allCases.count)
+        bits.initialize(repeating: 0, count: Dim.allCases.count)
     }
-}
 
-/// Counts of one indicator, by dimension and category index.
-struct Tally {
-    let dims: [Dim]
-    var counts: [[Int]]
-
-    init(_ dimensions: [String], _ labels: Labels) {
-        dims = dimensions.map(Dim.init)
-        counts = dims.map { [Int](repeating: 0, count: labels.size($0)) }
+    deinit {
+        single.deallocate()
+        bits.deallocate()
     }
 
     @inline(__always)
-    mutating func add(_ c: Categories, _ delta: Int = 1) {
-        for (k, d) in dims.enumerated() {
-            if d.isMulti {
-                var b = c.bits[d.rawValue]
+    subscript(_ d: Dim) -> Int {
+        get { single[d.rawValue] }
+        set { single[d.rawValue] = newValue }
+    }
+
+    @inline(__always)
+    func list(_ d: Dim, bits b: UInt16, codes: Int) {
+        bits[d.rawValue] = b == 0 ? UInt32(1) << UInt32(codes) : UInt32(b)
+    }
+}
+
+/// Counts of every indicator of one population, by indicator, dimension and category index, in
+/// one flat block: counting a case is a few additions at fixed offsets.
+final class Tallies: @unchecked Sendable {
+    /// For each indicator, its dimensions: `first[k]..<first[k + 1]` of `dims` and `offsets`.
+    let first: [Int]
+    let dims: [Dim]
+    let dimCodes: UnsafeMutablePointer<Int>
+    let multi: UnsafeMutablePointer<Bool>
+    let offsets: UnsafeMutablePointer<Int>
+    let counts: UnsafeMutablePointer<Int>
+    let size: Int
+
+    init(_ catalogue: [(indicator: String, dimensions: [String])], _ labels: Labels) {
+        var first: [Int] = [], dims: [Dim] = [], offsets: [Int] = []
+        var offset = 0
+        for (_, names) in catalogue {
+            first.append(dims.count)
+            for name in names {
+                let d = Dim(name)
+                dims.append(d)
+                offsets.append(offset)
+                offset += labels.size(d)
+            }
+        }
+        first.append(dims.count)
+        self.first = first
+        self.dims = dims
+        dimCodes = .allocate(capacity: dims.count)
+        multi = .allocate(capacity: dims.count)
+        self.offsets = .allocate(capacity: dims.count)
+        for (i, d) in dims.enumerated() {
+            (dimCodes + i).initialize(to: d.rawValue)
+            (multi + i).initialize(to: d.isMulti)
+            (self.offsets + i).initialize(to: offsets[i])
+        }
+        size = offset
+        counts = .allocate(capacity: max(1, offset))
+        counts.initialize(repeating: 0, count: max(1, offset))
+    }
+
+    deinit {
+        dimCodes.deallocate()
+        multi.deallocate()
+        offsets.deallocate()
+        counts.deallocate()
+    }
+
+    @inline(__always)
+    func add(_ indicator: Int, _ c: Categories, _ delta: Int = 1) {
+        var j = first[indicator]
+        let end = first[indicator + 1]
+        while j < end {
+            let d = dimCodes[j]
+            if multi[j] {
+                var b = c.bits[d]
                 while b != 0 {
-                    let i = b.trailingZeroBitCount
-                    counts[k][i] += delta
+                    counts[offsets[j] + b.trailingZeroBitCount] += delta
                     b &= b - 1
                 }
             } else {
-                counts[k][c.single[d.rawValue]] += delta
+                counts[offsets[j] + c.single[d]] += delta
             }
+            j += 1
         }
     }
 
-    func figures(_ name: String, _ dimensions: [String], _ labels: Labels) -> IndicatorFigures {
+    func figures(_ indicator: Int, _ name: String, _ dimensions: [String], _ labels: Labels) -> IndicatorFigures {
         IndicatorFigures(name: name, dimensions: dimensions.enumerated().map { k, dname in
+            let j = first[indicator] + k
+            let d = dims[j], offset = offsets[j]
             var named: [String: Int] = [:]
-            for (i, v) in counts[k].enumerated() where v != 0 { named[labels.name(dims[k], i)] = v }
+            for i in 0..<labels.size(d) where counts[offset + i] != 0 { named[labels.name(d, i)] = counts[offset + i] }
             return DimensionFigures(name: dname, multiValued: IndicatorCatalogue.multiValued.contains(dname), counts: named)
         })
     }
@@ -237,105 +272,93 @@ public func lowerMedian(_ values: [Int]) -> Int? {
 
 // MARK: - Migrants
 
-struct MigrantCase {
-    var principal: DetentionRecord
-    var place: Place
-    var vulnerabilities: CodeSet<Vulnerability>
-    var services: CodeSet<Service>
-    /// The unhcr_id of the first record by facility code that has one.
-    var firstUNHCR: (facility: Int, id: UNHCRID)?
-}
-
-struct MigrantHistory {
-    let labels: Labels
-    /// Every case seen so far, as a dense id; per id: the earliest arrival_date over all accepted
-    /// detention records of the periods seen so far, and where the case sits in this period.
-    var ids = DenseIDs()
-    var earliestArrival: [Day] = []
-    var slot: [Int32] = []
-    var stamp: [Int32] = []
-
-    init(labels: Labels) { self.labels = labels }
+struct MigrantHistory: Sendable {
+    /// Every migrant case seen so far, sorted, with the earliest arrival_date over all its
+    /// accepted detention records of the periods seen so far.
+    let earliest = SortedStore<Int32>()
 
     static let indices: (supported: Int, inCare: Int, arrivals: Int, exits: Int, uasc: Int, services: Int) = {
         func index(_ name: String) -> Int { IndicatorCatalogue.migrants.firstIndex { $0.indicator == name }! }
         return (index("supported"), index("in_care_end"), index("new_arrivals"), index("exits"), index("uasc"), index("services"))
     }()
 
-    mutating func advance(to p: Period, from submissions: [UsedSubmission], _ used: [(Int, Place)]) -> Aggregator.MigrantFigures {
-        var cases: [MigrantCase] = []
-        var caseIDs: [Int] = []
-        cases.reserveCapacity(used.reduce(0) { $0 + submissions[$1.0].records.count })
-        for (i, place) in used {
-          for located in submissions[i].records.detention {
-            let r = located.record
-            let (id, isNew) = ids.id(r.caseID.packed)
-            if isNew {
-                earliestArrival.append(r.arrival)
-                slot.append(0)
-                stamp.append(-1)
-            } else if r.arrival < earliestArrival[id] {
-                earliestArrival[id] = r.arrival
-            }
-            if stamp[id] == p.index {
-                var c = cases[Int(slot[id])]
-                if prefers(r.arrival, place, over: c.principal.arrival, c.place) {
-                    c.principal = r
-                    c.place = place
-                }
-                c.vulnerabilities = c.vulnerabilities.union(r.vulnerabilities)
-                c.services = c.services.union(r.services)
-                if let u = r.unhcrID, c.firstUNHCR.map({ place.facility < $0.facility }) ?? true {
-                    c.firstUNHCR = (place.facility, u)
-                }
-                cases[Int(slot[id])] = c
-            } else {
-                stamp[id] = p.index
-                slot[id] = Int32(cases.count)
-                cases.append(MigrantCase(principal: r, place: place, vulnerabilities: r.vulnerabilities, services: r.services,
-                                         firstUNHCR: r.unhcrID.map { (place.facility, $0) }))
-                caseIDs.append(id)
-            }
-          }
-        }
-        let end = p.last
-        var tallies = IndicatorCatalogue.migrants.map { Tally($0.dimensions, labels) }
+    mutating func advance(_ p: Period, _ submissions: [UsedSubmission], _ places: [Place], _ cases: PeriodCases,
+                          _ labels: Labels) -> Aggregator.MigrantFigures {
+        let tallies = Tallies(IndicatorCatalogue.migrants, labels)
         let ix = Self.indices
+        let view = SubmissionView(submissions)
+        let first = p.first, end = p.last
         var stays: [Int] = []
         var caseload: [CaseloadRow] = []
-        var cat = Categories()
-        for (k, c) in cases.enumerated() {
-            let r = c.principal
-            let age = r.birth.age(on: end)
-            let group = AgeGroup(age: age)
-            let earliest = earliestArrival[caseIDs[k]]
-            cat.single[Dim.sex.rawValue] = r.sex.ordinal
-            cat.single[Dim.ageGroup.rawValue] = group.index
-            cat.single[Dim.sexAge.rawValue] = r.sex.ordinal * 5 + group.index
-            cat.single[Dim.nationality.rawValue] = Int(r.nationality.index)
-            cat.single[Dim.placement.rawValue] = c.place.community ? 1 : 0
-            cat.single[Dim.facility.rawValue] = c.place.facility
-            cat.single[Dim.province.rawValue] = c.place.province
-            cat.single[Dim.status.rawValue] = r.status.ordinal
-            cat.single[Dim.interception.rawValue] = r.interception?.ordinal ?? Interception.allCases.count
-            cat.list(.vulnerability, c.vulnerabilities)
-            cat.list(.service, c.services)
-            tallies[ix.supported].add(cat)
-            tallies[ix.services].add(cat)
-            if r.status.isActive {
-                tallies[ix.inCare].add(cat)
-                stays.append(end - earliest)
-            } else {
-                tallies[ix.exits].add(cat)
+        let cat = Categories()
+        var cursor = earliest.cursor()
+        var added: [(UInt64, Int32)] = []
+        cases.forEachCase { group in
+            // The principal record (the latest arrival, then the facility code first), the unions
+            // of the lists, the first UNHCR number by facility code, the earliest arrival.
+            var principal: DetentionRecord?
+            var place = Place(facility: 0, province: 0, community: false)
+            var vulnerabilities: UInt16 = 0, services: UInt16 = 0
+            var firstUNHCR: (facility: Int, id: UNHCRID)?
+            var minArrival = Int32.max
+            for r in group {
+                let s = Int(r.submission)
+                guard view.isDetention[s] else { continue }
+                let d = view.detention[s]![Int(r.index)].record
+                let pl = places[s]
+                if let c = principal {
+                    if prefers(d.arrival, pl, over: c.arrival, place) { principal = d; place = pl }
+                } else {
+                    principal = d
+                    place = pl
+                }
+                vulnerabilities |= d.vulnerabilities.bits
+                services |= d.services.bits
+                if let u = d.unhcrID, firstUNHCR.map({ pl.facility < $0.facility }) ?? true { firstUNHCR = (pl.facility, u) }
+                minArrival = min(minArrival, d.arrival.ordinal)
             }
-            if earliest >= p.first { tallies[ix.arrivals].add(cat) }
-            if r.unaccompaniedMinor && age < 18 { tallies[ix.uasc].add(cat) }
-            if let u = r.unhcrID ?? c.firstUNHCR?.id {
-                caseload.append(CaseloadRow(unhcrID: u, sex: r.sex, ageGroup: group, nationality: r.nationality,
-                                            facility: labels.facilities[c.place.facility], community: c.place.community,
-                                            status: r.status, statusDate: r.statusDate, arrivalDate: earliest))
+            guard let r = principal else { return }
+            let id = group.first!.caseID
+            var arrival = minArrival
+            if let i = cursor.seek(id) {
+                arrival = min(arrival, earliest[i])
+                earliest[i] = arrival
+            } else {
+                added.append((id, arrival))
+            }
+            let early = Day(ordinal: arrival)
+            let age = r.birth.age(atEndOf: p)
+            let group5 = AgeGroup(age: age)
+            let sex = r.sexOrdinal
+            cat[Dim.sex] = sex
+            cat[Dim.ageGroup] = group5.index
+            cat[Dim.sexAge] = sex * 5 + group5.index
+            cat[Dim.nationality] = Int(r.nationality.index)
+            cat[Dim.placement] = place.community ? 1 : 0
+            cat[Dim.facility] = place.facility
+            cat[Dim.province] = place.province
+            cat[Dim.status] = r.statusOrdinal
+            cat[Dim.interception] = r.interceptionOrdinal
+            cat.list(.vulnerability, bits: vulnerabilities, codes: Vulnerability.allCases.count)
+            cat.list(.service, bits: services, codes: Service.allCases.count)
+            tallies.add(ix.supported, cat)
+            tallies.add(ix.services, cat)
+            let status = r.status
+            if status.isActive {
+                tallies.add(ix.inCare, cat)
+                stays.append(end - early)
+            } else {
+                tallies.add(ix.exits, cat)
+            }
+            if early >= first { tallies.add(ix.arrivals, cat) }
+            if r.unaccompaniedMinor && age < 18 { tallies.add(ix.uasc, cat) }
+            if let u = r.unhcrID ?? firstUNHCR?.id {
+                caseload.append(CaseloadRow(unhcrID: u, sex: r.sex, ageGroup: group5, nationality: r.nationality,
+                                            facility: labels.facilities[place.facility], community: place.community,
+                                            status: status, statusDate: r.statusDate, arrivalDate: early))
             }
         }
+        earliest.merge(added)
         var indicators: [IndicatorFigures] = []
         for (k, (name, dims)) in IndicatorCatalogue.migrants.enumerated() {
             if name == "stay_median_days" {
@@ -343,7 +366,7 @@ struct MigrantHistory {
                 if let m = lowerMedian(stays) { counts["ALL"] = m }
                 indicators.append(IndicatorFigures(name: name, dimensions: [DimensionFigures(name: "total", multiValued: false, counts: counts)]))
             } else {
-                indicators.append(tallies[k].figures(name, dims, labels))
+                indicators.append(tallies.figures(k, name, dims, labels))
             }
         }
         // Sort small keys, not the rows (a row holds a String): by the UNHCR number's byte-order
@@ -352,113 +375,125 @@ struct MigrantHistory {
         let order = caseload.indices.sorted { a, b in
             keys[a] != keys[b] ? keys[a] < keys[b] : CaseloadRow.order(caseload[a], caseload[b])
         }
-        caseload = order.map { caseload[$0] }
-        return Aggregator.MigrantFigures(indicators: indicators, caseload: caseload)
+        return Aggregator.MigrantFigures(indicators: indicators, caseload: order.map { caseload[$0] })
     }
 }
 
 // MARK: - Victims
 
-struct VictimCase {
-    var principal: ShelterRecord
-    var place: Place
-    var exploitation: CodeSet<Exploitation>
-    var assistance: CodeSet<Assistance>
+/// What the cumulative figures keep of a victim: the categories of its principal record of the
+/// latest period in which it has one (sex, age group at the end of that period, nationality) and
+/// the union of its lists over every period so far, packed in 32 bits.
+struct VictimDescription {
+    var packed: UInt32
+
+    init(sex: Int, ageGroup: Int, nationality: Int, exploitation: UInt16, assistance: UInt16) {
+        packed = UInt32(sex) | UInt32(ageGroup) << 2 | UInt32(nationality) << 5 | UInt32(exploitation & 0x7F) << 14
+            | UInt32(assistance & 0x1FF) << 21
+    }
+
+    init(packed: UInt32) { self.packed = packed }
+
+    var sex: Int { Int(packed & 3) }
+    var ageGroup: Int { Int(packed >> 2 & 7) }
+    var nationality: Int { Int(packed >> 5 & 0x1FF) }
+    var exploitation: UInt16 { UInt16(packed >> 14 & 0x7F) }
+    var assistance: UInt16 { UInt16(packed >> 21 & 0x1FF) }
+
+    func categories(into c: Categories) {
+        c[Dim.sex] = sex
+        c[Dim.ageGroup] = ageGroup
+        c[Dim.nationality] = nationality
+        c.list(.exploitation, bits: exploitation, codes: Exploitation.allCases.count)
+        c.list(.assistance, bits: assistance, codes: Assistance.allCases.count)
+    }
 }
 
-struct VictimHistory {
+struct VictimHistory: Sendable {
     let labels: Labels
-    /// For cumulative figures: each case's principal record of the latest period in which it
-    /// has one (with that period), and its lists over every period so far.
-    var ids = DenseIDs()
-    var cumulative: [(period: Period, victim: VictimCase)?] = []
-    var slot: [Int32] = []
-    var stamp: [Int32] = []
+    /// Every victim case seen so far, sorted, with its cumulative description.
+    let cumulative = SortedStore<UInt32>()
     /// The running `assisted_cumulative` counts: a case's old description is taken out when it
     /// gets a newer one, so each period costs what it adds, not the whole history.
-    var cumulativeTally: Tally
-
-    static let cumulativeDimensions = IndicatorCatalogue.victims.first { $0.indicator == "assisted_cumulative" }!.dimensions
+    let cumulativeTally: Tallies
+    static let cumulativeIndex = IndicatorCatalogue.victims.firstIndex { $0.indicator == "assisted_cumulative" }!
 
     init(labels: Labels) {
         self.labels = labels
-        cumulativeTally = Tally(Self.cumulativeDimensions, labels)
+        cumulativeTally = Tallies(IndicatorCatalogue.victims, labels)
     }
 
-    static func categories(_ period: Period, _ v: VictimCase, into c: inout Categories) {
-        let r = v.principal
-        let group = AgeGroup(age: r.birth.age(on: period.last))
-        c.single[Dim.sex.rawValue] = r.sex.ordinal
-        c.single[Dim.ageGroup.rawValue] = group.index
-        c.single[Dim.sexAge.rawValue] = r.sex.ordinal * 5 + group.index
-        c.single[Dim.nationality.rawValue] = Int(r.nationality.index)
-        c.single[Dim.facility.rawValue] = v.place.facility
-        c.single[Dim.province.rawValue] = v.place.province
-        c.single[Dim.sector.rawValue] = r.sector?.ordinal ?? Sector.allCases.count
-        c.single[Dim.exploitationCountry.rawValue] = Int(r.exploitationCountry.index)
-        c.single[Dim.trafficking.rawValue] = Labels.trafficking.firstIndex(of: trafficking(r))!
-        c.single[Dim.referral.rawValue] = r.referral?.ordinal ?? Referral.allCases.count
-        c.list(.exploitation, v.exploitation)
-        c.list(.assistance, v.assistance)
-    }
-
-    mutating func advance(to p: Period, from submissions: [UsedSubmission], _ used: [(Int, Place)]) -> [IndicatorFigures] {
-        var cases: [VictimCase] = []
-        var caseIDs: [Int] = []
-        for (i, place) in used {
-          for located in submissions[i].records.shelter {
-            let r = located.record
-            let (id, isNew) = ids.id(r.caseID.packed)
-            if isNew {
-                cumulative.append(nil)
-                slot.append(0)
-                stamp.append(-1)
-            }
-            if stamp[id] == p.index {
-                var c = cases[Int(slot[id])]
-                if prefers(r.admission, place, over: c.principal.admission, c.place) {
-                    c.principal = r
-                    c.place = place
+    mutating func advance(_ p: Period, _ submissions: [UsedSubmission], _ places: [Place], _ cases: PeriodCases) -> [IndicatorFigures] {
+        let tallies = Tallies(IndicatorCatalogue.victims, labels)
+        let assisted = 0, newCases = 1, cumulativeIndex = Self.cumulativeIndex
+        let cat = Categories(), old = Categories()
+        let view = SubmissionView(submissions)
+        var cursor = cumulative.cursor()
+        var added: [(UInt64, UInt32)] = []
+        cases.forEachCase { group in
+            var principal: ShelterRecord?
+            var place = Place(facility: 0, province: 0, community: false)
+            var exploitation: UInt16 = 0, assistance: UInt16 = 0
+            for r in group {
+                let s = Int(r.submission)
+                guard !view.isDetention[s] else { continue }
+                let v = view.shelter[s]![Int(r.index)].record
+                let pl = places[s]
+                if let c = principal {
+                    if prefers(v.admission, pl, over: c.admission, place) { principal = v; place = pl }
+                } else {
+                    principal = v
+                    place = pl
                 }
-                c.exploitation = c.exploitation.union(r.exploitation)
-                c.assistance = c.assistance.union(r.assistance)
-                cases[Int(slot[id])] = c
-            } else {
-                stamp[id] = p.index
-                slot[id] = Int32(cases.count)
-                cases.append(VictimCase(principal: r, place: place, exploitation: r.exploitation, assistance: r.assistance))
-                caseIDs.append(id)
+                exploitation |= v.exploitation.bits
+                assistance |= v.assistance.bits
             }
-          }
-        }
-        var tallies = IndicatorCatalogue.victims.map { Tally($0.dimensions, labels) }
-        let assisted = 0, newCases = 1
-        var cat = Categories(), old = Categories()
-        for (k, c) in cases.enumerated() {
-            let id = caseIDs[k]
-            Self.categories(p, c, into: &cat)
-            tallies[assisted].add(cat)
-            var merged = c
-            if let earlier = cumulative[id] {
-                Self.categories(earlier.period, earlier.victim, into: &old)
-                cumulativeTally.add(old, -1)
-                merged.exploitation = merged.exploitation.union(earlier.victim.exploitation)
-                merged.assistance = merged.assistance.union(earlier.victim.assistance)
+            guard let r = principal else { return }
+            let id = group.first!.caseID
+            let group5 = AgeGroup(age: r.birth.age(atEndOf: p)).index
+            let sex = r.sexOrdinal
+            cat[Dim.sex] = sex
+            cat[Dim.ageGroup] = group5
+            cat[Dim.sexAge] = sex * 5 + group5
+            cat[Dim.nationality] = Int(r.nationality.index)
+            cat[Dim.facility] = place.facility
+            cat[Dim.province] = place.province
+            cat[Dim.sector] = r.sectorOrdinal
+            cat[Dim.exploitationCountry] = Int(r.exploitationCountry.index)
+            cat[Dim.trafficking] = traffickingIndex(r)
+            cat[Dim.referral] = r.referralOrdinal
+            cat.list(.exploitation, bits: exploitation, codes: Exploitation.allCases.count)
+            cat.list(.assistance, bits: assistance, codes: Assistance.allCases.count)
+            tallies.add(assisted, cat)
+            var merged = (exploitation, assistance)
+            let slot = cursor.seek(id)
+            if let i = slot {
+                let earlier = VictimDescription(packed: cumulative[i])
+                earlier.categories(into: old)
+                cumulativeTally.add(cumulativeIndex, old, -1)
+                merged = (exploitation | earlier.exploitation, assistance | earlier.assistance)
             } else {
-                tallies[newCases].add(cat)
+                tallies.add(newCases, cat)
             }
-            cumulative[id] = (p, merged)
-            Self.categories(p, merged, into: &cat)
-            cumulativeTally.add(cat)
+            let now = VictimDescription(sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
+                                        exploitation: merged.0, assistance: merged.1)
+            if let i = slot { cumulative[i] = now.packed } else { added.append((id, now.packed)) }
+            now.categories(into: cat)
+            cumulativeTally.add(cumulativeIndex, cat)
         }
-        tallies[2] = cumulativeTally
-        return IndicatorCatalogue.victims.enumerated().map { k, e in tallies[k].figures(e.indicator, e.dimensions, labels) }
+        cumulative.merge(added)
+        return IndicatorCatalogue.victims.enumerated().map { k, e in
+            (k == cumulativeIndex ? cumulativeTally : tallies).figures(k, e.indicator, e.dimensions, labels)
+        }
     }
 }
 
 /// `UNKNOWN` when either country is `XXX` or the nationality is stateless or refugee;
 /// `DOMESTIC` when exploited in the country of nationality; otherwise `INTERNATIONAL`.
-func trafficking(_ r: ShelterRecord) -> String {
-    if r.exploitationCountry.isUnknown || r.nationality.isUnknown || r.nationality.isStatelessOrRefugee { return "UNKNOWN" }
-    return r.exploitationCountry == r.nationality ? "DOMESTIC" : "INTERNATIONAL"
+func trafficking(_ r: ShelterRecord) -> String { Labels.trafficking[traffickingIndex(r)] }
+
+@inline(__always)
+func traffickingIndex(_ r: ShelterRecord) -> Int {
+    if r.exploitationCountry.isUnknown || r.nationality.isUnknown || r.nationality.isStatelessOrRefugee { return 2 }
+    return r.exploitationCountry == r.nationality ? 0 : 1
 }

@@ -1,6 +1,7 @@
 import CaseloadCore
 import Ingest
 import Validate
+import Aggregate
 import Emit
 #if canImport(Glibc)
 import Glibc
@@ -8,53 +9,69 @@ import Glibc
 
 /// The whole job, top to bottom:
 ///
-///     Input/ ──► Ingest ──► Validate ──► (Aggregate) ──► Emit ──► Output/
+///     Input/ ──► Ingest ──► Validate ──► Aggregate ──► Emit ──► Output/
 ///
 /// 1. the registry (a configuration error stops the run before anything is written);
-/// 2. every entry of the input folder, judged alone and in parallel: name, registry,
-///    readability, content, records (`FileJudge`);
-/// 3. the rules between files: duplicates and ambiguous revisions, then the revision choice;
-/// 4. the rules across files (`AcrossFiles`);
-/// 5. the outputs, written beside `Output/` and swapped in whole.
+/// 2. every entry of the input folder, judged alone and in parallel, in the order of their
+///    periods: name, registry, readability, content, records (`FileJudge`, `Engine`);
+/// 3. period by period, as soon as a period's files are judged: the rules between its files
+///    (duplicates, ambiguous revisions, the revision choice), the rules across files (`CONFLICT`,
+///    `CONTINUITY`), and its figures (`History`); its records are then let go;
+/// 4. `MISSING_SUBMISSION`, once every period is known;
+/// 5. the outputs, written beside `Output/` and swapped in whole (`Run.swift`).
 public enum Pipeline {
     public struct Judgement: Sendable {
         public var registry: Registry
         public var files: [JudgedFile]
         public var issues: [Issue]
-        /// Wall-clock seconds by stage (`judge`, `aggregate`, `render`, `write`), for the log and `make bench`.
+        /// Wall-clock seconds by stage (`judge`, `periods`, `across`, `aggregate`, `render`,
+        /// `write`), for the log and `make bench`.
         public var timings: [String: Double] = [:]
     }
 
-    /// Stages 1–4.
+    /// Stages 1–4 without the figures (tests and tools): every file judged, the rules between and
+    /// across files applied; the used files keep their records, for `aggregate`.
     public static func judge(input: String, options: JudgeOptions,
                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(ConfigurationError) -> Judgement {
+        let (registry, entries) = try open(input: input, options: options)
+        var rules = AcrossFiles.PeriodRules(registry: registry)
+        var across: [Issue] = []
+        let started = Clock.wall()
+        let files = Engine.run(entries: entries, input: input, registry: registry, options: options, threads: threads(options),
+                               progress: progress) { work, files in
+            let used = submissions(&files, registry: registry)
+            across += rules.advance(work.period, submissions: used, cases: PeriodCases(used), files: files)
+        }
+        return judgement(registry, files, across, timings: ["judge": Clock.wall() - started])
+    }
+
+    /// The registry and the entries of the input folder (stage 1).
+    static func open(input: String, options: JudgeOptions) throws(ConfigurationError) -> (Registry, [InputEntry]) {
         var st = stat()
         guard stat(input, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw ConfigurationError("\(input): the input folder does not exist")
         }
         let registry = try RegistryReader.load(inputFolder: input, limits: options.limits)
         LibXML.initialize()
-        let entries = Discovery.entries(in: input)
-        let threads = options.threads > 0 ? options.threads : Pipeline.cores
-        let done = Counter()
-        let started = Clock.wall()
-        var files = parallelMap(entries, threads: threads) { entry in
-            let cpu = Clock.threadCPU()
-            var f = FileJudge.judge(entry: entry, readPath: input + "/" + entry.displayPath, registry: registry, options: options)
-            f.cpuSeconds = Clock.threadCPU() - cpu
-            if let progress { progress(done.increment() + 1, entries.count) }
-            return f
-        }
-        let judged = Clock.wall()
+        return (registry, Discovery.entries(in: input))
+    }
+
+    /// The rules between the files of one period, then its used submissions, in path order
+    /// (`file` is the index into `files`).
+    static func submissions(_ files: inout [JudgedFile], registry: Registry) -> [UsedSubmission] {
         let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
         FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)
         FileRules.chooseRevisions(&files)
-        var issues = files.flatMap { $0.issues() }
-        let across = Clock.wall()
-        issues += AcrossFiles.issues(files: files, registry: registry)
-        let end = Clock.wall()
-        return Judgement(registry: registry, files: files, issues: issues,
-                         timings: ["judge": end - started, "files": judged - started, "across": end - across])
+        return files.indices.filter { files[$0].outcome == .accepted }.map { i in
+            let n = files[i].name!
+            return UsedSubmission(kind: n.kind, facility: registry[n.facility]!, period: n.period, records: files[i].records, file: i)
+        }
+    }
+
+    /// Every issue of the run: each file's, then those across files, then the missing submissions.
+    static func judgement(_ registry: Registry, _ files: [JudgedFile], _ across: [Issue], timings: [String: Double]) -> Judgement {
+        let issues = files.flatMap { $0.issues() } + across + AcrossFiles.missing(files, registry: registry)
+        return Judgement(registry: registry, files: files, issues: issues, timings: timings)
     }
 
     /// `caseload validate`: the given files judged against the registry of `input`, alone and
@@ -63,13 +80,15 @@ public enum Pipeline {
         let registry = try RegistryReader.load(inputFolder: input, limits: options.limits)
         LibXML.initialize()
         let entries = paths.map { InputEntry(path: $0) }
-        var files = parallelMap(Array(zip(entries, paths)), threads: options.threads > 0 ? options.threads : cores) { pair in
+        var files = parallelMap(Array(zip(entries, paths)), threads: threads(options)) { pair in
             FileJudge.judge(entry: pair.0, readPath: pair.1, registry: registry, options: options)
         }
         let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
         FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)
         return files
     }
+
+    static func threads(_ options: JudgeOptions) -> Int { options.threads > 0 ? options.threads : cores }
 
     public enum Clock {
         public static func wall() -> Double { read(CLOCK_MONOTONIC) }

@@ -40,7 +40,9 @@ public enum RunOutcome: Sendable {
 }
 
 extension Pipeline {
-    /// The whole job: judge every file, render every output, put `Output/` in place at once.
+    /// The whole job: the files judged period by period, each period's figures made (and its
+    /// records let go) as soon as its files are judged, every output written into a staging
+    /// folder as it is made, and the folder put in place of `Output/` at once.
     public static func run(_ options: RunOptions) -> RunOutcome {
         do {
             try checkFolders(input: options.input, output: options.output)
@@ -53,85 +55,125 @@ extension Pipeline {
         } catch {
             return .failed(error.description)
         }
-        var judgement: Judgement
+        let registry: Registry, entries: [InputEntry]
         do {
-            judgement = try judge(input: options.input, options: options.judge, progress: options.progress)
+            (registry, entries) = try open(input: options.input, options: options.judge)
         } catch {
             return .configuration(error)
         }
-        var t = Clock.wall()
-        let figures = aggregate(&judgement, threads: options.judge.threads)
-        judgement.timings["aggregate"] = Clock.wall() - t
-        t = Clock.wall()
-        let outputs = render(judgement, figures: figures, options: options)
-        judgement.timings["render"] = Clock.wall() - t
-        t = Clock.wall()
+        let staging: OutputFolder.Staging
         do {
-            try folder.replace(with: outputs)
+            staging = try folder.begin()
         } catch {
             return .failed(error.description)
         }
-        judgement.timings["write"] = Clock.wall() - t
+        var written: [ManifestJSON.Output] = []
+        func write(_ path: String, _ bytes: [UInt8]) throws(OutputError) {
+            try staging.write(path, bytes)
+            written.append(ManifestJSON.Output(path: path, bytes: bytes.count, sha256: Digest.sha256(bytes)))
+        }
+        var rules = AcrossFiles.PeriodRules(registry: registry)
+        var history = History(registry: registry)
+        var across: [Issue] = []
+        var figures: [PeriodFigures] = []
+        var t: [String: Double] = ["across": 0, "aggregate": 0, "periods": 0]
+        let started = Clock.wall()
+        var judgement: Judgement
+        do {
+            let files = try Engine.run(entries: entries, input: options.input, registry: registry, options: options.judge,
+                                       threads: threads(options.judge), progress: options.progress) { work, files throws(OutputError) in
+                let begun = Clock.wall()
+                defer { t["periods"]! += Clock.wall() - begun }
+                let used = submissions(&files, registry: registry)
+                let cases = PeriodCases(used)
+                var c = Clock.wall()
+                across += rules.advance(work.period, submissions: used, cases: cases, files: files)
+                t["across"]! += Clock.wall() - c
+                guard !used.isEmpty else { return }
+                c = Clock.wall()
+                var f = history.advance(work.period, submissions: used, cases: cases)
+                t["aggregate"]! += Clock.wall() - c
+                // The caseload list goes out at once; the rest of the period's outputs need the
+                // data quality of the whole run.
+                try write(caseloadPath(f.period), CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl))
+                f.caseload = []
+                figures.append(f)
+                for i in files.indices { files[i].records = RecordList() }
+            }
+            t["judge"] = Clock.wall() - started
+            judgement = Self.judgement(registry, files, across, timings: t)
+            var c = Clock.wall()
+            let outputs = render(judgement, figures: figures, options: options, caseload: false)
+            judgement.timings["render"] = Clock.wall() - c
+            c = Clock.wall()
+            for o in outputs { try write(o.path, o.bytes) }
+            try write("manifest.json", manifest(judgement, figures: figures, options: options, outputs: written))
+            try staging.commit()
+            judgement.timings["write"] = Clock.wall() - c
+        } catch {
+            staging.abort()
+            return .failed(error.description)
+        }
         let rejections = judgement.issues.contains { $0.severity == .error }
         return .written(judgement, figures, rejections: rejections)
     }
 
-    /// Every output file, by its path relative to the output folder: per period the internal
-    /// report and the shared exports, then issues.csv, then the manifest of them all.
-    public static func render(_ j: Judgement, figures: [PeriodFigures], options: RunOptions) -> [(path: String, bytes: [UInt8])] {
-        var files: [(path: String, bytes: [UInt8])] = []
+    static func caseloadPath(_ p: Period) -> String { "\(p)/unhcr/caseload.csv" }
+
+    /// The output files of a judgement and its figures, by path relative to the output folder: per
+    /// period the internal report and the shared exports (`caseload.csv` unless it was written
+    /// already), then issues.csv. The manifest is made from them (`manifest`).
+    static func render(_ j: Judgement, figures: [PeriodFigures], options: RunOptions, caseload: Bool) -> [(path: String, bytes: [UInt8])] {
         let names = j.registry.facilities.mapValues(\.name)
         // Periods are rendered apart from each other, in parallel; their order is kept.
-        let perPeriod = parallelMap(figures, threads: options.judge.threads > 0 ? options.judge.threads : cores) { f -> [(path: String, bytes: [UInt8])] in
+        let perPeriod = parallelMap(figures, threads: threads(options.judge)) { f -> [(path: String, bytes: [UInt8])] in
             let p = f.period.description
             let quality = dataQuality(j, period: f.period)
-            return [
+            var out: [(path: String, bytes: [UInt8])] = [
                 ("\(p)/report.html", ReportHTML.render(f, context: ReportHTML.Context(history: figures.filter { $0.period <= f.period },
                                                                                      quality: quality, facilityNames: names))),
                 ("\(p)/report.json", ReportJSON.render(f, quality: quality)),
                 ("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: Suppression.sharedCells(f, k: options.minCell), hxl: options.hxl)),
-                ("\(p)/unhcr/caseload.csv", CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl)),
             ]
+            if caseload { out.append((caseloadPath(f.period), CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl))) }
+            return out
         }
-        files += perPeriod.flatMap { $0 }
-        files.append(("issues.csv", IssuesCSV.render(j.issues)))
+        return perPeriod.flatMap { $0 } + [("issues.csv", IssuesCSV.render(j.issues))]
+    }
+
+    /// Every output file, the manifest last (tests and tools; `run` writes them as it goes).
+    public static func render(_ j: Judgement, figures: [PeriodFigures], options: RunOptions) -> [(path: String, bytes: [UInt8])] {
+        var files = render(j, figures: figures, options: options, caseload: true)
+        let outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
+        files.append(("manifest.json", manifest(j, figures: figures, options: options, outputs: outputs)))
+        return files
+    }
+
+    static func manifest(_ j: Judgement, figures: [PeriodFigures], options: RunOptions, outputs: [ManifestJSON.Output]) -> [UInt8] {
         let inputs = j.files.map {
             ManifestJSON.Input(path: $0.path, pathBytes: $0.pathBytes, bytes: $0.size, sha256: $0.sha256, name: $0.name,
                                outcome: $0.outcome, accepted: $0.acceptedRecords, rejected: $0.rejectedRecords)
         }
-        let outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
-        files.append(("manifest.json", ManifestJSON.render(minCell: options.minCell, maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
-                                                           periods: figures.map(\.period), inputs: inputs, outputs: outputs)))
-        return files
+        return ManifestJSON.render(minCell: options.minCell, maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
+                                   periods: figures.map(\.period), inputs: inputs, outputs: outputs)
     }
 
-    /// Stage 4: the figures of every period, from the used files only. The records move from the
-    /// judged files into the aggregation (nothing needs them afterwards), so they are never held twice.
-    /// Every figure of every period. The two histories (migrants, victims) are independent and
-    /// run at once on the given threads (0: one per core); they read the judged files' records in
-    /// place, which are let go afterwards. (The rules across files ran before, in `judge`: run
-    /// beside the histories, their sorted entries would add 40 bytes a record to the peak.)
+    /// Every figure of every period, from the used files of a judgement (which keep their records
+    /// until then): the same history `run` advances period by period. The records are let go.
     public static func aggregate(_ j: inout Judgement, threads: Int = 0) -> [PeriodFigures] {
-        let plan = Aggregator.Plan(usedSubmissions(j))
-        enum Done: Sendable {
-            case migrants([Aggregator.MigrantFigures])
-            case victims([[IndicatorFigures]])
-        }
-        let done = parallelMap([false, true], threads: threads > 0 ? threads : cores) { victims -> Done in
-            victims ? .victims(plan.victims()) : .migrants(plan.migrants())
-        }
-        guard case .migrants(let m) = done[0], case .victims(let v) = done[1] else {
-            preconditionFailure("jobs come back in order")
+        var history = History(registry: j.registry)
+        var byPeriod: [Period: [Int]] = [:]
+        for i in j.files.indices where j.files[i].outcome == .accepted { byPeriod[j.files[i].name!.period, default: []].append(i) }
+        var figures: [PeriodFigures] = []
+        for p in byPeriod.keys.sorted() {
+            let used = byPeriod[p]!.map { i in
+                UsedSubmission(kind: j.files[i].name!.kind, facility: j.registry[j.files[i].name!.facility]!, period: p,
+                               records: j.files[i].records, file: i)
+            }
+            figures.append(history.advance(p, submissions: used, cases: PeriodCases(used)))
         }
         for i in j.files.indices { j.files[i].records = RecordList() }
-        return plan.assemble(migrants: m, victims: v)
-    }
-
-    /// The accepted files' records as the aggregation reads them (the arrays are shared).
-    static func usedSubmissions(_ j: Judgement) -> [UsedSubmission] {
-        j.files.filter { $0.outcome == .accepted }.map { f in
-            UsedSubmission(kind: f.name!.kind, facility: j.registry[f.name!.facility]!, period: f.name!.period, records: f.records)
-        }
+        return figures
     }
 
     /// The data-quality figures of one period: its files by kind and facility, its records,

@@ -1,20 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Case ids (packed, 48 bits) to a small value: an open-addressing table with linear probing and
-/// a multiplicative hash, so that the hot loops never go through `Hasher`. Keys are stored plus
-/// one (0 marks an empty slot).
-public struct CaseTable<Value> {
-    private var keys: [UInt64]
-    private var values: [Value]
+/// a multiplicative hash, in memory of its own (no `Hasher`, no reference counting on the hot
+/// path). Keys are stored plus one (0 marks an empty slot).
+public final class CaseTable<Value> {
+    private var keys: UnsafeMutablePointer<UInt64>
+    private var values: UnsafeMutablePointer<Value>
+    private var size: Int
     private var shift: UInt64
-    private let empty: Value
     public private(set) var count = 0
 
-    public init(empty: Value, capacity: Int = 64) {
+    public init(capacity: Int = 64) {
+        precondition(_isPOD(Value.self), "plain values only")
         var size = 64
         while size < capacity * 2 { size <<= 1 }
-        self.empty = empty
-        keys = [UInt64](repeating: 0, count: size)
-        values = [Value](repeating: empty, count: size)
+        self.size = size
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        values = .allocate(capacity: size)
         shift = UInt64(64 - size.trailingZeroBitCount)
+    }
+
+    deinit {
+        keys.deallocate()
+        values.deallocate()
     }
 
     @inline(__always)
@@ -24,7 +35,7 @@ public struct CaseTable<Value> {
     @inline(__always)
     public func find(_ id: CaseID) -> Value? {
         let key = id.packed &+ 1
-        let mask = keys.count - 1
+        let mask = size - 1
         var i = slot(key)
         while true {
             let k = keys[i]
@@ -36,10 +47,10 @@ public struct CaseTable<Value> {
 
     /// Stores `value` for `id` unless it has one; returns the value it already had.
     @inline(__always)
-    public mutating func insertIfAbsent(_ id: CaseID, _ value: Value) -> Value? {
-        if (count + 1) * 2 > keys.count { grow() }
+    public func insertIfAbsent(_ id: CaseID, _ value: Value) -> Value? {
+        if (count + 1) * 2 > size { grow() }
         let key = id.packed &+ 1
-        let mask = keys.count - 1
+        let mask = size - 1
         var i = slot(key)
         while true {
             let k = keys[i]
@@ -48,22 +59,26 @@ public struct CaseTable<Value> {
             i = (i + 1) & mask
         }
         keys[i] = key
-        values[i] = value
+        (values + i).initialize(to: value)
         count += 1
         return nil
     }
 
-    private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-        values = [Value](repeating: empty, count: oldKeys.count * 2)
+    private func grow() {
+        let oldKeys = keys, oldValues = values, oldSize = size
+        size *= 2
         shift -= 1
-        let mask = keys.count - 1
-        for (k, v) in zip(oldKeys, oldValues) where k != 0 {
-            var i = slot(k)
+        keys = .allocate(capacity: size)
+        keys.initialize(repeating: 0, count: size)
+        values = .allocate(capacity: size)
+        let mask = size - 1
+        for j in 0..<oldSize where oldKeys[j] != 0 {
+            var i = slot(oldKeys[j])
             while keys[i] != 0 { i = (i + 1) & mask }
-            keys[i] = k
-            values[i] = v
+            keys[i] = oldKeys[j]
+            (values + i).initialize(to: oldValues[j])
         }
+        oldKeys.deallocate()
+        oldValues.deallocate()
     }
 }

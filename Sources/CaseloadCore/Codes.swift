@@ -215,10 +215,20 @@ public struct Country: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var code: String { countryCodes[Int(index)] }
+
+    /// The code's three letters (ASCII), without a String.
+    public var letters: (UInt8, UInt8, UInt8) { Country.letterTable[Int(index)] }
+    static let letterTable: [(UInt8, UInt8, UInt8)] = countryCodes.map { c in
+        let b = Array(c.utf8)
+        return (b[0], b[1], b[2])
+    }
     public var description: String { code }
     public static func < (a: Country, b: Country) -> Bool { a.index < b.index }
 
+    static let xxa = Country(code: "XXA")!.index, xxb = Country(code: "XXB")!.index
+    static let xxc = Country(code: "XXC")!.index, xxx = Country(code: "XXX")!.index
+
     /// Stateless or refugee: `XXA`, `XXB`, `XXC`.
-    public var isStatelessOrRefugee: Bool { code == "XXA" || code == "XXB" || code == "XXC" }
-    public var isUnknown: Bool { code == "XXX" }
+    public var isStatelessOrRefugee: Bool { index == Country.xxa || index == Country.xxb || index == Country.xxc }
+    public var isUnknown: Bool { index == Country.xxx }
 }

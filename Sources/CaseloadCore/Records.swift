@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An IOM case number, `^[A-Z]{3}-[0-9]{4}-[0-9]{6}$`, packed in 64 bits.
 public struct CaseID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let packed: UInt64
@@ -67,15 +71,21 @@ public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init(packed: UInt64) { self.packed = packed }
 
     public var description: String {
-        var d = packed & 0x00FF_FFFF_FFFF_FFFF
         var out = [UInt8](repeating: 0, count: 12)
-        for i in [11, 10, 9, 8, 7, 5, 4, 2, 1, 0] {
-            out[i] = UInt8(d % 10) + 0x30
+        write(into: &out, at: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes the twelve bytes of the number at `at`.
+    @inline(__always)
+    public func write(into out: inout [UInt8], at i: Int) {
+        var d = packed & 0x00FF_FFFF_FFFF_FFFF
+        for k in [11, 10, 9, 8, 7, 5, 4, 2, 1, 0] {
+            out[i + k] = UInt8(d % 10) + 0x30
             d /= 10
         }
-        out[3] = 0x2D
-        out[6] = UInt8(packed >> 56)
-        return String(decoding: out, as: UTF8.self)
+        out[i + 3] = 0x2D
+        out[i + 6] = UInt8(packed >> 56)
     }
 
     /// A number in the text's byte order: the five digits before the letter, the letter, the
@@ -333,12 +343,51 @@ public struct Located<R: Sendable>: Sendable {
     public init(_ record: R, line: Int32) { self.record = record; self.line = line }
 }
 
-/// The accepted records of one file, in one array of its kind. Once a file is judged its records
+/// Records in one block of memory of their own (plain values: no reference counting when they
+/// are read), grown by doubling while a file is read and cut to size once it is judged.
+public final class RecordBuffer<R>: @unchecked Sendable {
+    public private(set) var base: UnsafeMutablePointer<R>?
+    public private(set) var count = 0
+    private var capacity = 0
+
+    public init() { precondition(_isPOD(R.self), "plain values only") }
+
+    deinit { free(base) }
+
+    @inline(__always)
+    public subscript(_ i: Int) -> R { base![i] }
+
+    @inline(__always)
+    public func append(_ r: R) {
+        if count == capacity { resize(max(16, capacity * 2)) }
+        (base! + count).initialize(to: r)
+        count += 1
+    }
+
+    private func resize(_ c: Int) {
+        guard let p = realloc(base, max(1, c) * MemoryLayout<R>.stride) else { fatalError("out of memory for \(c) records") }
+        base = p.assumingMemoryBound(to: R.self)
+        capacity = c
+    }
+
+    /// Sorts by a key and gives back the memory beyond the last record.
+    public func sort(by key: (R) -> UInt64) {
+        if count > 1 {
+            var all = UnsafeMutableBufferPointer(start: base, count: count)
+            all.sort { key($0) < key($1) }
+        }
+        if capacity > count && count > 0 { resize(count) }
+    }
+
+    public var array: [R] { count == 0 ? [] : Array(UnsafeBufferPointer(start: base, count: count)) }
+}
+
+/// The accepted records of one file, in one buffer of its kind. Once a file is judged its records
 /// are sorted by case id (a case is at most once in a file), so that the records of a period can
 /// be read case by case by merging the files.
 public struct RecordList: Sendable {
-    public var detention: [Located<DetentionRecord>] = []
-    public var shelter: [Located<ShelterRecord>] = []
+    public let detention = RecordBuffer<Located<DetentionRecord>>()
+    public let shelter = RecordBuffer<Located<ShelterRecord>>()
 
     public init() {}
 
@@ -347,29 +396,23 @@ public struct RecordList: Sendable {
     }
 
     public var count: Int { detention.count + shelter.count }
-    public var isEmpty: Bool { detention.isEmpty && shelter.isEmpty }
+    public var isEmpty: Bool { count == 0 }
 
-    public mutating func append(_ r: Record, line: Int) {
+    public func append(_ r: Record, line: Int) {
         switch r {
         case .detention(let d): detention.append(Located(d, line: Int32(clamping: line)))
         case .shelter(let s): shelter.append(Located(s, line: Int32(clamping: line)))
         }
     }
 
-    /// Sorts by case id; arrays are left at their own size (no growth slack kept).
-    public mutating func sortByCase() {
-        if !detention.isEmpty {
-            detention.sort { $0.record.caseID.packed < $1.record.caseID.packed }
-            if detention.capacity > detention.count { detention = detention.withUnsafeBufferPointer { Array($0) } }
-        }
-        if !shelter.isEmpty {
-            shelter.sort { $0.record.caseID.packed < $1.record.caseID.packed }
-            if shelter.capacity > shelter.count { shelter = shelter.withUnsafeBufferPointer { Array($0) } }
-        }
+    /// Sorts by case id; the buffers are cut to their size.
+    public func sortByCase() {
+        detention.sort { $0.record.caseID.packed }
+        shelter.sort { $0.record.caseID.packed }
     }
 
     /// The records in the order they were appended or sorted, as `Record`s with their lines.
     public var all: [(record: Record, line: Int)] {
-        detention.map { (Record.detention($0.record), Int($0.line)) } + shelter.map { (Record.shelter($0.record), Int($0.line)) }
+        detention.array.map { (Record.detention($0.record), Int($0.line)) } + shelter.array.map { (Record.shelter($0.record), Int($0.line)) }
     }
 }

@@ -52,26 +52,71 @@ public final class OutputFolder {
     deinit { if lockFD >= 0 { close(lockFD) } }
 
     /// Writes every file (paths relative to the output folder) into a fresh staging folder and
-    /// swaps it in. Leftovers of killed runs are removed first (the lock is held).
+    /// swaps it in.
     public func replace(with files: [(path: String, bytes: [UInt8])]) throws(OutputError) {
+        let staging = try begin()
+        do throws(OutputError) {
+            for f in files { try staging.write(f.path, f.bytes) }
+        } catch {
+            staging.abort()
+            throw error
+        }
+        try staging.commit()
+    }
+
+    /// A fresh staging folder beside the output folder, for a result written file by file as it
+    /// is made. Leftovers of killed runs are removed first (the lock is held).
+    public func begin() throws(OutputError) -> Staging {
         try makeDirectories(parent)
         removeStaleStaging()
         let staging = parent + "/" + stagingPrefix + String(getpid())
         removeTree(staging)
         guard mkdir(staging, 0o755) == 0 else { throw OutputError("cannot create \(staging): \(errnoText())") }
-        do throws(OutputError) {
-            for f in files {
-                let full = staging + "/" + f.path
-                if let slash = full.lastIndex(of: "/") { try makeDirectories(String(full[..<slash])) }
-                try writeFile(f.bytes, to: full, sync: false)
-            }
-            // One flush of the file system for every file written (instead of one fsync each):
-            // the swap comes only after the whole result is on disk.
-            guard caseload_syncfs(staging) == 0 else { throw OutputError("cannot write \(staging): \(errnoText())") }
-        } catch {
-            removeTree(staging)
-            throw error
+        return Staging(folder: self, path: staging)
+    }
+
+    /// A result being written: its files go into the staging folder as they are made, and the
+    /// folder replaces the output folder, whole, at `commit()`.
+    public final class Staging {
+        let folder: OutputFolder
+        public let path: String
+        private var done = false
+
+        init(folder: OutputFolder, path: String) {
+            self.folder = folder
+            self.path = path
         }
+
+        /// Writes one file (a path relative to the output folder).
+        public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) {
+            let full = path + "/" + relative
+            if let slash = full.lastIndex(of: "/") { try makeDirectories(String(full[..<slash])) }
+            try writeFile(bytes, to: full, sync: false)
+        }
+
+        /// Removes the staging folder: the output folder stays as it was.
+        public func abort() {
+            guard !done else { return }
+            done = true
+            removeTree(path)
+        }
+
+        /// Puts the result in place: one flush of the file system for every file written
+        /// (instead of one fsync each), then the swap, which comes only after the whole result
+        /// is on disk.
+        public func commit() throws(OutputError) {
+            guard caseload_syncfs(path) == 0 else {
+                let why = errnoText()
+                abort()
+                throw OutputError("cannot write \(path): \(why)")
+            }
+            done = true
+            try folder.swap(in: path)
+        }
+    }
+
+    /// Swaps a complete staging folder in, and removes what it replaced.
+    func swap(in staging: String) throws(OutputError) {
         var st = stat()
         if lstat(path, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else {

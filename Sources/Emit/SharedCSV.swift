@@ -31,21 +31,39 @@ public enum CaseloadCSV {
         var out = w.bytes
         out.reserveCapacity(out.count + rows.count * 80)
         let p = Array(period.description.utf8)
-        var date = [UInt8](repeating: 0, count: 10)
+        let sexes = Sex.allCases.map { Array($0.rawValue.utf8) }
+        let groups = AgeGroup.allCases.map { Array($0.rawValue.utf8) }
+        let statuses = Status.allCases.map { Array($0.rawValue.utf8) }
+        let placements = [Array("IDC".utf8), Array("COMMUNITY".utf8)]
+        var facilities: [String: [UInt8]] = [:]
+        var row = [UInt8](repeating: 0, count: 128)
         for r in rows {
-            out += p; out.append(0x2C)
-            out += r.unhcrID.description.utf8; out.append(0x2C)
-            out += r.sex.rawValue.utf8; out.append(0x2C)
-            out += r.ageGroup.rawValue.utf8; out.append(0x2C)
-            out += r.nationality.code.utf8; out.append(0x2C)
-            out += r.facility.utf8; out.append(0x2C)
-            out += (r.community ? "COMMUNITY" : "IDC").utf8; out.append(0x2C)
-            out += r.status.rawValue.utf8; out.append(0x2C)
-            if let d = r.statusDate { d.write(into: &date, at: 0); out += date }
-            out.append(0x2C)
-            r.arrivalDate.write(into: &date, at: 0); out += date
-            out.append(0x0A)
+            let facility: [UInt8]
+            if let f = facilities[r.facility] { facility = f } else { facility = Array(r.facility.utf8.prefix(40)); facilities[r.facility] = facility }
+            var n = 0
+            put(p, &row, &n)
+            r.unhcrID.write(into: &row, at: n); n += 12; row[n] = 0x2C; n += 1
+            put(sexes[r.sex.ordinal], &row, &n)
+            put(groups[r.ageGroup.index], &row, &n)
+            let code = r.nationality.letters
+            row[n] = code.0; row[n + 1] = code.1; row[n + 2] = code.2; row[n + 3] = 0x2C; n += 4
+            put(facility, &row, &n)
+            put(placements[r.community ? 1 : 0], &row, &n)
+            put(statuses[r.status.ordinal], &row, &n)
+            if let d = r.statusDate { d.write(into: &row, at: n); n += 10 }
+            row[n] = 0x2C; n += 1
+            r.arrivalDate.write(into: &row, at: n); n += 10
+            row[n] = 0x0A; n += 1
+            out.append(contentsOf: row[0..<n])
         }
         return out
     }
+}
+
+/// Copies a cell and its comma into a row being built.
+@inline(__always)
+private func put(_ b: [UInt8], _ row: inout [UInt8], _ n: inout Int) {
+    for c in b { row[n] = c; n += 1 }
+    row[n] = 0x2C
+    n += 1
 }

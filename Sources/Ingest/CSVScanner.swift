@@ -162,6 +162,10 @@ public final class CSVScanner {
 
     private enum Step { case row(Int), end, more }
 
+    static let quotes: UInt64 = 0x2222_2222_2222_2222
+    static let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    static let returns: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+
     /// Reads the next non-empty row into the cells; returns its first line, or nil at the end.
     /// `maxCells` bounds the number of cells (for the header). Cells past `keepCells` are only
     /// counted: a row of millions of cells costs no memory for them (it can only be a `FIELD_COUNT`).
@@ -199,6 +203,7 @@ public final class CSVScanner {
         sideCount = 0
         rowIsBlank = true
         let d = delimiter
+        let delimiters = UInt64(d) &* 0x0101_0101_0101_0101
         let maxField = limits.maxFieldBytes
         while true {
             if kept + droppedCells >= maxCells { throw .headerTooLarge(line: rowLine) }
@@ -217,11 +222,7 @@ public final class CSVScanner {
                 var escaped = false
                 var close = -1
                 while true {
-                    while r < n {
-                        let c = b[r]
-                        if c == 0x22 || c == 0x0A || c == 0x0D { break }
-                        r += 1
-                    }
+                    r = firstOf(b, r, n, CSVScanner.quotes, CSVScanner.lineFeeds, CSVScanner.returns)
                     if (sideCount - sideStart) + (r - segment) > maxField { throw .fieldTooLarge(line: fieldLine) }
                     if r >= n {
                         if atEnd { throw .unterminatedQuote(line: fieldLine) }
@@ -256,12 +257,7 @@ public final class CSVScanner {
                     if (sideCount - sideStart) + (r - segment) > maxField { throw .fieldTooLarge(line: fieldLine) }
                 }
                 // Text after the closing quote, up to the delimiter or the line end, is appended.
-                var t = r
-                while t < n {
-                    let c = b[t]
-                    if c == d || c == 0x0A || c == 0x0D { break }
-                    t += 1
-                }
+                let t = firstOf(b, r, n, delimiters, CSVScanner.lineFeeds, CSVScanner.returns)
                 if (sideCount - sideStart) + (close - segment) + (t - r) > maxField { throw .fieldTooLarge(line: fieldLine) }
                 if t >= n && !atEnd { return .more }
                 if escaped || t > r {
@@ -276,12 +272,7 @@ public final class CSVScanner {
                 }
                 p = t
             } else {
-                var t = q
-                while t < n {
-                    let c = b[t]
-                    if c == d || c == 0x0A || c == 0x0D { break }
-                    t += 1
-                }
+                let t = firstOf(b, q, n, delimiters, CSVScanner.lineFeeds, CSVScanner.returns)
                 if t - cellBegin > maxField { throw .fieldTooLarge(line: fieldLine) }
                 if t >= n && !atEnd { return .more }
                 s = q
@@ -347,4 +338,26 @@ public final class CSVScanner {
         cellLength = l
         cellCapacity = c
     }
+}
+
+/// The first offset in `b[from..<n]` whose byte is one of three (each given repeated in every
+/// byte of a word), or `n`: eight bytes at a time, then one by one.
+@inline(__always)
+func firstOf(_ b: UnsafePointer<UInt8>, _ from: Int, _ n: Int, _ m1: UInt64, _ m2: UInt64, _ m3: UInt64) -> Int {
+    var i = from
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    while i + 8 <= n {
+        let w = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+        let x1 = w ^ m1, x2 = w ^ m2, x3 = w ^ m3
+        let z = ((x1 &- ones) & ~x1 | (x2 &- ones) & ~x2 | (x3 &- ones) & ~x3) & highs
+        if z != 0 { return i + z.trailingZeroBitCount >> 3 }
+        i += 8
+    }
+    let c1 = UInt8(truncatingIfNeeded: m1), c2 = UInt8(truncatingIfNeeded: m2), c3 = UInt8(truncatingIfNeeded: m3)
+    while i < n {
+        let c = b[i]
+        if c == c1 || c == c2 || c == c3 { return i }
+        i += 1
+    }
+    return n
 }

@@ -1,118 +1,123 @@
 import CaseloadCore
 
-/// The rules across files, run after every file has been judged and the revision for each key
-/// chosen: `CONFLICT`, `CONTINUITY`, `MISSING_SUBMISSION`.
+/// The rules across files, run after the files of a period have been judged and the revision
+/// for each key chosen: `CONFLICT` and `CONTINUITY` period by period (`PeriodRules`), then
+/// `MISSING_SUBMISSION` once every period is known.
 public enum AcrossFiles {
-    public static func issues(files: [JudgedFile], registry: Registry) -> [Issue] {
+    /// `CONFLICT` for one period, and `CONTINUITY` from the period before it. The only state
+    /// kept between periods is the list of cases in care at the end of the last one (case,
+    /// facility, status: 12 bytes a case), not their records.
+    public struct PeriodRules: Sendable {
+        /// Facility codes in byte order: a principal record's tie goes to the code that sorts first.
+        let facilityIndex: [String: Int32]
+        let facilityCodes: [String]
+        /// The cases whose principal detention record of `activePeriod` has an active status.
+        var active: [(caseID: UInt64, facility: Int32, status: Status)] = []
+        var activePeriod: Period?
+
+        public init(registry: Registry) {
+            facilityCodes = registry.facilities.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            facilityIndex = Dictionary(uniqueKeysWithValues: facilityCodes.enumerated().map { ($1, Int32($0)) })
+        }
+
+        /// The issues of period `p`, whose used submissions are `submissions` (in path order, read
+        /// case by case through `cases`); `files` are the judged files the submissions point into.
+        public mutating func advance(_ p: Period, submissions: [UsedSubmission], cases: PeriodCases, files: [JudgedFile]) -> [Issue] {
+            var out: [Issue] = []
+            let facilities = submissions.map { facilityIndex[$0.facility.code] ?? 0 }
+            // The used detention file of each facility in this period.
+            var detentionFile: [Int32: Int] = [:]
+            for (s, sub) in submissions.enumerated() where sub.kind == .detention { detentionFile[facilities[s]] = sub.file }
+            let previous = activePeriod == p.previous ? active : []
+            let view = SubmissionView(submissions)
+            var nextActive: [(caseID: UInt64, facility: Int32, status: Status)] = []
+            var k = 0
+            cases.forEachCase { group in
+                let id = group.first!.caseID
+                // CONTINUITY: cases in care at the end of the month before, now in no detention list.
+                while k < previous.count && previous[k].caseID < id {
+                    continuity(previous[k], p, detentionFile, files, &out)
+                    k += 1
+                }
+                var inDetention = false
+                if k < previous.count && previous[k].caseID == id {
+                    for r in group where view.isDetention[Int(r.submission)] { inDetention = true; break }
+                    if !inDetention { continuity(previous[k], p, detentionFile, files, &out) }
+                    k += 1
+                }
+                if group.count > 1 { conflict(group, p, submissions, view, files, &out) }
+                // The principal detention record: the latest arrival, then the facility code first.
+                var best: (arrival: Day, facility: Int32, status: Status)?
+                for r in group {
+                    guard view.isDetention[Int(r.submission)] else { continue }
+                    let d = view.detention[Int(r.submission)]![Int(r.index)].record
+                    let f = facilities[Int(r.submission)]
+                    if let b = best, !(d.arrival != b.arrival ? d.arrival > b.arrival : f < b.facility) { continue }
+                    best = (d.arrival, f, d.status)
+                }
+                if let b = best, b.status.isActive { nextActive.append((id, b.facility, b.status)) }
+            }
+            while k < previous.count {
+                continuity(previous[k], p, detentionFile, files, &out)
+                k += 1
+            }
+            active = nextActive
+            activePeriod = p
+            return out
+        }
+
+        /// A case in care at the end of the month before `p` and in no accepted detention list of
+        /// `p`, although the facility of its principal record has a used submission for `p`.
+        private func continuity(_ c: (caseID: UInt64, facility: Int32, status: Status), _ p: Period,
+                                _ detentionFile: [Int32: Int], _ files: [JudgedFile], _ out: inout [Issue]) {
+            guard let target = detentionFile[c.facility] else { return }
+            let facility = facilityCodes[Int(c.facility)]
+            out.append(Issue(.CONTINUITY, file: files[target].path, facility: facility, period: p.description,
+                             caseID: CaseID(packed: c.caseID).description,
+                             message: "in care at the end of \(p.previous) (\(c.status.rawValue)) but in no accepted detention list of \(p)"))
+        }
+
+        /// The records of one case in one period that disagree on sex, birth date or nationality:
+        /// one issue, on the last of them, with the first field that disagrees.
+        private func conflict(_ group: ArraySlice<PeriodCases.Ref>, _ p: Period, _ submissions: [UsedSubmission],
+                              _ view: SubmissionView, _ files: [JudgedFile], _ out: inout [Issue]) {
+            struct Seen { var sex: Sex; var birth: PartialDate; var nationality: Country; var submission: Int; var line: Int32 }
+            let seen: [Seen] = group.map { r in
+                let s = Int(r.submission), i = Int(r.index)
+                if view.isDetention[s] {
+                    let l = view.detention[s]![i]
+                    return Seen(sex: l.record.sex, birth: l.record.birth, nationality: l.record.nationality, submission: s, line: l.line)
+                }
+                let l = view.shelter[s]![i]
+                return Seen(sex: l.record.sex, birth: l.record.birth, nationality: l.record.nationality, submission: s, line: l.line)
+            }
+            // Most cases agree: settle that before making any String.
+            let agree = seen.dropFirst().allSatisfy {
+                $0.sex == seen[0].sex && $0.birth == seen[0].birth && $0.nationality == seen[0].nationality
+            }
+            if agree { return }
+            let last = seen.last!
+            let checks: [(Field, (Seen) -> String)] = [
+                (.sex, { $0.sex.rawValue }),
+                (.birth_date, { $0.birth.description }),
+                (.nationality, { $0.nationality.code }),
+            ]
+            for (field, value) in checks {
+                let mine = value(last)
+                guard let other = seen.first(where: { value($0) != mine }) else { continue }
+                let f = files[submissions[last.submission].file]
+                out.append(Issue(.CONFLICT, file: f.path, line: Int(last.line), facility: f.name!.facility,
+                                 period: p.description, caseID: CaseID(packed: group.first!.caseID).description, field: field.rawValue,
+                                 message: "'\(mine)' here but '\(value(other))' in \(WrittenBack.path(files[submissions[other.submission].file].path)):\(other.line) for the same case in \(p)"))
+                return
+            }
+        }
+    }
+
+    /// `MISSING_SUBMISSION`: for every period from the earliest to the latest period of any used
+    /// submission of a kind, each facility expected to submit that kind and without a used file.
+    public static func missing(_ files: [JudgedFile], registry: Registry) -> [Issue] {
         let used = files.indices.filter { files[$0].outcome == .accepted }
-        let all = entries(files, used)
-        return conflicts(files, all) + continuity(files, used, all) + missing(files, used, registry)
-    }
-
-    /// What the rules across files need of one record, compact, for one sort of all of them.
-    struct Entry {
-        var caseID: UInt64
-        var period: Int32
-        var file: Int32
-        var line: Int32
-        var birth: PartialDate
-        var nationality: Country
-        var sex: Sex
-        var detention: Bool
-        var arrival: Day
-        var status: Status
-    }
-
-    /// Every record of the used files, sorted by case, period, file (path order) and line.
-    static func entries(_ files: [JudgedFile], _ used: [Int]) -> [Entry] {
-        var out: [Entry] = []
-        out.reserveCapacity(used.reduce(0) { $0 + files[$1].records.count })
-        for i in used {
-            let p = files[i].name!.period.index
-            for r in files[i].records.all {
-                var e = Entry(caseID: r.record.caseID.packed, period: p, file: Int32(i), line: Int32(r.line), birth: r.record.birth,
-                              nationality: r.record.nationality, sex: r.record.sex, detention: false, arrival: Day(ordinal: 0),
-                              status: .PENDING_RSD)
-                if case .detention(let d) = r.record {
-                    e.detention = true
-                    e.arrival = d.arrival
-                    e.status = d.status
-                }
-                out.append(e)
-            }
-        }
-        // Files are in path order already (the input folder is listed sorted).
-        out.sort { a, b in
-            if a.caseID != b.caseID { return a.caseID < b.caseID }
-            if a.period != b.period { return a.period < b.period }
-            if a.file != b.file { return a.file < b.file }
-            return a.line < b.line
-        }
-        return out
-    }
-
-    static func conflicts(_ files: [JudgedFile], _ entries: [Entry]) -> [Issue] {
-        var out: [Issue] = []
-        var g = 0
-        while g < entries.count {
-            var h = g + 1
-            while h < entries.count && entries[h].caseID == entries[g].caseID && entries[h].period == entries[g].period { h += 1 }
-            if h - g > 1 {
-                let group = entries[g..<h]
-                let last = group.last!
-                let checks: [(Field, (Entry) -> String)] = [
-                    (.sex, { $0.sex.rawValue }),
-                    (.birth_date, { $0.birth.description }),
-                    (.nationality, { $0.nationality.code }),
-                ]
-                for (field, value) in checks {
-                    let mine = value(last)
-                    guard let other = group.first(where: { value($0) != mine }) else { continue }
-                    let f = files[Int(last.file)]
-                    let period = Period(index: last.period)
-                    out.append(Issue(.CONFLICT, file: f.path, line: Int(last.line), facility: f.name!.facility,
-                                     period: period.description, caseID: CaseID(packed: last.caseID).description, field: field.rawValue,
-                                     message: "'\(mine)' here but '\(value(other))' in \(WrittenBack.path(files[Int(other.file)].path)):\(other.line) for the same case in \(period)"))
-                    break
-                }
-            }
-            g = h
-        }
-        return out
-    }
-
-    static func continuity(_ files: [JudgedFile], _ used: [Int], _ entries: [Entry]) -> [Issue] {
-        var usedFile: [String: Int] = [:]  // "facility period" → used detention file
-        for i in used where files[i].name!.kind == .detention {
-            usedFile["\(files[i].name!.facility) \(files[i].name!.period)"] = i
-        }
-        // The principal detention record of each case and period, in case and period order.
-        struct Best { var caseID: UInt64; var period: Int32; var entry: Entry; var facility: String }
-        var principals: [Best] = []
-        for e in entries where e.detention {
-            let facility = files[Int(e.file)].name!.facility
-            if let last = principals.last, last.caseID == e.caseID, last.period == e.period {
-                let better = e.arrival != last.entry.arrival ? e.arrival > last.entry.arrival
-                    : facility.utf8.lexicographicallyPrecedes(last.facility.utf8)
-                if better { principals[principals.count - 1] = Best(caseID: e.caseID, period: e.period, entry: e, facility: facility) }
-            } else {
-                principals.append(Best(caseID: e.caseID, period: e.period, entry: e, facility: facility))
-            }
-        }
-        var out: [Issue] = []
-        for (k, b) in principals.enumerated() where b.entry.status.isActive {
-            let next = b.period + 1
-            if k + 1 < principals.count, principals[k + 1].caseID == b.caseID, principals[k + 1].period == next { continue }
-            let nextPeriod = Period(index: next)
-            guard let target = usedFile["\(b.facility) \(nextPeriod)"] else { continue }
-            out.append(Issue(.CONTINUITY, file: files[target].path, facility: b.facility, period: nextPeriod.description,
-                             caseID: CaseID(packed: b.caseID).description,
-                             message: "in care at the end of \(Period(index: b.period)) (\(b.entry.status.rawValue)) but in no accepted detention list of \(nextPeriod)"))
-        }
-        return out
-    }
-
-    static func missing(_ files: [JudgedFile], _ used: [Int], _ registry: Registry) -> [Issue] {
         var out: [Issue] = []
         for kind in SubmissionKind.allCases {
             let mine = used.filter { files[$0].name!.kind == kind }

@@ -7,7 +7,7 @@ public struct RecordValidator {
     public let kind: SubmissionKind
     public let period: Period
     /// Valid case ids of earlier records of this file, with the line that used each first.
-    private var seen = CaseTable<Int>(empty: 0)
+    private let seen = CaseTable<Int>(capacity: 1024)
     private let bounds: PeriodBounds
 
     public init(kind: SubmissionKind, period: Period) {
@@ -144,45 +144,36 @@ struct Checker {
         return c
     }
 
-    /// Calls `body` with each item of a list: split on `;`, `|` or `,` in CSV (on NUL for XML
-    /// `code` items), trimmed of spaces and tabs, empty items dropped. Stops when `body` says so.
-    func forEachItem(_ f: Field, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
-        guard let t = raw[f] else { return }
-        let xml = raw.nulSeparatedLists
-        var start = 0
-        let n = t.count
-        var i = 0
-        while i <= n {
-            let end = i == n || (xml ? t[i] == 0 : (t[i] == 0x3B || t[i] == 0x7C || t[i] == 0x2C))
-            if end {
-                var s = start, e = i
-                if !xml {
-                    while s < e && (t[s] == 0x20 || t[s] == 0x09) { s += 1 }
-                    while e > s && (t[e - 1] == 0x20 || t[e - 1] == 0x09) { e -= 1 }
-                }
-                if e > s && !body(UnsafeBufferPointer(rebasing: t[s..<e])) { return }
-                start = i + 1
-            }
-            i += 1
-        }
-    }
-
     mutating func list<C: Code>(_ f: Field, _ type: C.Type, required: Bool) -> (ok: Bool, value: CodeSet<C>) {
         var set = CodeSet<C>()
         var any = false
-        var bad: String?
-        forEachItem(f) { item in
-            any = true
-            guard let c = C.parse(item) else {
-                bad = WrittenBack.quoted(item)
-                return false
+        if let t = raw[f] {
+            // Items split on `;`, `|` or `,` (on NUL for XML `code` items), trimmed of spaces and
+            // tabs, empty ones dropped; the first that is not a code fails the field.
+            let xml = raw.nulSeparatedLists
+            let table = C.table
+            let n = t.count
+            var start = 0, i = 0
+            while i <= n {
+                if i == n || (xml ? t[i] == 0 : (t[i] == 0x3B || t[i] == 0x7C || t[i] == 0x2C)) {
+                    var s = start, e = i
+                    if !xml {
+                        while s < e && (t[s] == 0x20 || t[s] == 0x09) { s += 1 }
+                        while e > s && (t[e - 1] == 0x20 || t[e - 1] == 0x09) { e -= 1 }
+                    }
+                    if e > s {
+                        any = true
+                        let item = UnsafeBufferPointer(rebasing: t[s..<e])
+                        guard let c = table.parse(item) else {
+                            fail(.CODE, f, "\(WrittenBack.quoted(item)) is not one of \(C.listed)")
+                            return (false, set)
+                        }
+                        set.insert(c)
+                    }
+                    start = i + 1
+                }
+                i += 1
             }
-            set.insert(c)
-            return true
-        }
-        if let bad {
-            fail(.CODE, f, "\(bad) is not one of \(C.listed)")
-            return (false, set)
         }
         if !any {
             if required { fail(.REQUIRED, f, "at least one item is required") }
@@ -190,7 +181,6 @@ struct Checker {
         }
         return (true, set)
     }
-
 
     mutating func boolean(_ f: Field) -> (ok: Bool, value: Bool) {
         guard let t = text(f) else { return (true, false) }

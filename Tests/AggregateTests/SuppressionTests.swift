@@ -157,22 +157,52 @@ struct AggregatorUnitTests {
     }
 }
 
-struct DenseIDTests {
-    @Test func idsAreDenseStableAndSurviveGrowth() {
-        var ids = DenseIDs(capacity: 4)
+struct SortedStoreTests {
+    /// New cases merged in period after period stay sorted, keep their values, and are found by
+    /// a cursor walking in case order.
+    @Test func mergesKeepOrderAndValues() {
+        let store = SortedStore<Int32>()
         var rng = SeededRandom(seed: 9)
-        var keys: [UInt64] = []
-        for _ in 0..<20_000 { keys.append(rng.next()) }
-        keys += [0, 1, UInt64.max]
-        for (i, k) in keys.enumerated() {
-            let r = ids.id(k)
-            #expect(r.id == i && r.isNew)
+        var truth: [UInt64: Int32] = [:]
+        for round in 0..<40 {
+            var added: [UInt64: Int32] = [:]
+            for _ in 0..<(round * 37 % 500) {
+                let k = rng.next() % 1_000_000
+                if truth[k] == nil { added[k] = Int32(truncatingIfNeeded: k &* 7) }
+            }
+            store.merge(added.keys.sorted().map { ($0, added[$0]!) })
+            truth.merge(added) { a, _ in a }
+            var cursor = store.cursor()
+            for (i, k) in truth.keys.sorted().enumerated() {
+                #expect(cursor.seek(k) == i)
+                #expect(store[i] == truth[k])
+            }
+            #expect(store.count == truth.count)
         }
-        for (i, k) in keys.enumerated() {
-            #expect(ids.find(k) == i)
-            #expect(ids.id(k) == (i, false))
-        }
-        #expect(ids.count == keys.count)
-        #expect(ids.find(12345) == nil || keys.contains(12345))
+        var cursor = store.cursor()
+        #expect(cursor.seek(2_000_000) == nil)
+    }
+}
+
+struct PeriodCasesTests {
+    static func migrant(_ id: String, arrival: Int) -> Record {
+        .detention(DetentionRecord(caseID: CaseID(id)!, unhcrID: nil, sex: .M, birth: PartialDate(year: 1990, month: nil, day: nil),
+                                   nationality: Country(code: "AFG")!, arrival: Day(ordinal: Int32(arrival)), interception: nil,
+                                   status: .PENDING_RSD, statusDate: nil, unaccompaniedMinor: false,
+                                   vulnerabilities: CodeSet(), services: CodeSet()))
+    }
+
+    /// Every record of a case comes together, cases in order, and within a case the files in
+    /// their own (path) order.
+    @Test func casesComeTogetherInPathOrder() {
+        let f = Facility(code: "IDC-TPI", name: "x", kind: .IDC, province: "ID-KR", city: "y", opened: Period("2010-01")!, closed: nil)
+        let p = Period("2012-03")!
+        let a = UsedSubmission(kind: .detention, facility: f, period: p, records: [Self.migrant("IDN-2011-000003", arrival: 1), Self.migrant("IDN-2011-000001", arrival: 2)])
+        let b = UsedSubmission(kind: .detention, facility: f, period: p, records: [Self.migrant("IDN-2011-000002", arrival: 3), Self.migrant("IDN-2011-000003", arrival: 4)])
+        let c = UsedSubmission(kind: .detention, facility: f, period: p, records: [Record]())
+        let cases = PeriodCases([a, c, b])
+        var groups: [[String]] = []
+        cases.forEachCase { g in groups.append(g.map { "\(CaseID(packed: $0.caseID)) \($0.submission)" }) }
+        #expect(groups == [["IDN-2011-000001 0"], ["IDN-2011-000002 2"], ["IDN-2011-000003 0", "IDN-2011-000003 2"]])
     }
 }

@@ -186,12 +186,18 @@ struct DocumentationTests {
 
 struct OrdinalTests {
     func check<C: Code>(_: C.Type) {
-        for (i, c) in C.allCases.enumerated() { #expect(c.ordinal == i, "\(C.self).\(c)") }
+        for (i, c) in C.allCases.enumerated() {
+            #expect(c.ordinal == i && C(ordinal: i) == c, "\(C.self).\(c)")
+            // The packed code table: any ASCII case, nothing longer or shorter.
+            #expect(C.parse(Array(c.rawValue.lowercased().utf8)) == c && C.parse(Array(c.rawValue.utf8)) == c)
+            #expect(C.parse(Array((c.rawValue + "X").utf8)) == nil && C.parse(Array(c.rawValue.dropLast().utf8)) != c)
+        }
         #expect(C.allCases.count <= 16)  // a CodeSet has 16 bits
     }
 
     @Test func ordinalsFollowAllCases() {
-        for (i, f) in Field.allCases.enumerated() { #expect(f.ordinal == i) }
+        for (i, f) in Field.allCases.enumerated() { #expect(f.ordinal == i && Field(ordinal: i) == f) }
+        #expect(Field.count == Field.allCases.count)
         check(Sex.self); check(Interception.self); check(Status.self); check(Vulnerability.self); check(Service.self)
         check(Exploitation.self); check(Sector.self); check(Referral.self); check(Assistance.self); check(FacilityKind.self)
     }
@@ -203,5 +209,50 @@ struct UNHCRIDOrderTests {
         let parsed = ids.map { UNHCRID(bytes: Array($0.utf8))! }
         #expect(parsed.map(\.description) == ids)
         #expect(parsed.sorted().map(\.description) == ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+}
+
+/// Records are stored packed (optional values as sentinels, small codes in one word): every
+/// value put in comes back out, and the stored sizes stay small.
+struct CompactRecordTests {
+    @Test func detentionValuesRoundTrip() {
+        for status in Status.allCases {
+            for interception in [nil] + Interception.allCases.map(Optional.some) {
+                for (sex, minor) in [(Sex.F, true), (.M, false), (.X, true)] {
+                    let unhcr = status.isActive ? UNHCRID(bytes: Array("354-12C00123".utf8)) : nil
+                    let date = status.isExit ? Day(year: 2012, month: 2, day: 29) : nil
+                    var r = DetentionRecord(caseID: CaseID("IDN-2011-004512")!, unhcrID: unhcr, sex: sex, birth: PartialDate(year: 1989, month: 7, day: nil),
+                                            nationality: Country(code: "XXA")!, arrival: Day(year: 2011, month: 11, day: 2)!, interception: interception,
+                                            status: status, statusDate: date, unaccompaniedMinor: minor,
+                                            vulnerabilities: CodeSet([.VOT, .SINGLE_PARENT]), services: CodeSet([.AVR_COUNSELLING]))
+                    #expect(r.status == status && r.interception == interception && r.sex == sex && r.unaccompaniedMinor == minor)
+                    #expect(r.unhcrID == unhcr && r.statusDate == date && r.statusOrdinal == status.ordinal)
+                    #expect(r.interceptionOrdinal == (interception?.ordinal ?? Interception.allCases.count))
+                    r.status = .DECEASED
+                    r.interception = .AIR
+                    #expect(r.status == .DECEASED && r.interception == .AIR && r.sex == sex && r.unaccompaniedMinor == minor)
+                }
+            }
+        }
+        #expect(MemoryLayout<Located<DetentionRecord>>.stride == 40)
+    }
+
+    @Test func shelterValuesRoundTrip() {
+        for sector in [nil] + Sector.allCases.map(Optional.some) {
+            for referral in [nil] + Referral.allCases.map(Optional.some) {
+                for consent in [true, false] {
+                    let r = ShelterRecord(caseID: CaseID("IDN-2012-500001")!, sex: .F, birth: PartialDate(year: 1990, month: nil, day: nil),
+                                          nationality: Country(code: "IDN")!, identification: Day(year: 2012, month: 3, day: 1)!,
+                                          admission: Day(year: 2012, month: 3, day: 2)!, discharge: consent ? nil : Day(year: 2012, month: 3, day: 9),
+                                          exploitation: CodeSet([.ORGAN_REMOVAL]), sector: sector, exploitationCountry: Country(code: "MYS")!,
+                                          referral: referral, assistance: CodeSet([.FAMILY_TRACING, .MEDICAL]), consentToShare: consent)
+                    #expect(r.sector == sector && r.referral == referral && r.consentToShare == consent && r.sex == .F)
+                    #expect(r.discharge == (consent ? nil : Day(year: 2012, month: 3, day: 9)))
+                    #expect(r.sectorOrdinal == (sector?.ordinal ?? Sector.allCases.count))
+                    #expect(r.referralOrdinal == (referral?.ordinal ?? Referral.allCases.count))
+                }
+            }
+        }
+        #expect(MemoryLayout<Located<ShelterRecord>>.stride == 40)
     }
 }
