@@ -24,8 +24,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Day ordinals of 1 January for the years most dates fall in, and of the first of each month
+    /// in a common year: a date of those years costs two table reads.
+    static let firstYear = 1850
+    static let yearStarts: [Int32] = (firstYear..<firstYear + 400).map { Int32(civilDays($0, 1, 1)) }
+    static let monthStarts: [Int32] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
+
+    @inline(__always)
+    static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
+        let k = y &- firstYear
+        guard k >= 0, k < 400, m >= 1, m <= 12 else { return civilDays(y, m, d) }
+        let leapDay = m > 2 && isLeap(y) ? 1 : 0
+        return Int(yearStarts[k]) &+ Int(monthStarts[m &- 1]) &+ leapDay &+ d &- 1
+    }
+
     // Howard Hinnant's algorithms (days_from_civil / civil_from_days).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+    static func civilDays(_ y0: Int, _ m: Int, _ d: Int) -> Int {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -171,11 +185,10 @@ public enum DateParser {
             guard let c = civil(s) else { return nil }
             return PartialDate(year: c.year, month: c.month, day: c.day)
         case 7:
-            guard s[i + 4] == UInt8(ascii: "-"), let y = asciiNumber(s[i..<i + 4]),
-                  let m = asciiNumber(s[i + 5..<i + 7]), (1...12).contains(m), y >= 1 else { return nil }
+            guard s[i + 4] == 0x2D, let y = digits4(s, i), let m = digits2(s, i + 5), m >= 1, m <= 12, y >= 1 else { return nil }
             return PartialDate(year: y, month: m, day: nil)
         case 4:
-            guard let y = asciiNumber(s), y >= 1 else { return nil }
+            guard let y = digits4(s, i), y >= 1 else { return nil }
             return PartialDate(year: y, month: nil, day: nil)
         default:
             return nil
@@ -198,8 +211,8 @@ public struct PartialDate: Hashable, Sendable, CustomStringConvertible {
         y = Int16(year); m = UInt8(month ?? 0); d = UInt8(day ?? 0)
     }
 
-    /// The earliest day it allows (for comparisons).
-    public var earliest: Day { Day(year: year, month: month ?? 1, day: day ?? 1)! }
+    /// The earliest day it allows (for comparisons); a partial date is always a real one.
+    public var earliest: Day { Day(ordinal: Int32(Day.daysFromCivil(Int(y), m == 0 ? 1 : Int(m), d == 0 ? 1 : Int(d)))) }
 
     /// The day it stands for in ages: `1989` → 1989-07-01, `1989-07` → 1989-07-15.
     public var middle: Day {

@@ -16,6 +16,14 @@ public struct CodeTable<C: Code>: @unchecked Sendable {
     /// Built once per list and never freed (the tables live as long as the program).
     let entries: UnsafeMutablePointer<Entry>
     let n: Int
+    /// An open-addressing index of the entries by a hash of their first word and length (-1: empty).
+    let slots: UnsafeMutablePointer<Int8>
+    static var slotCount: Int { 64 }
+
+    @inline(__always)
+    static func slot(_ w0: UInt64, _ count: Int) -> Int {
+        Int(truncatingIfNeeded: ((w0 ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+    }
 
     public init() {
         let cases = C.allCases
@@ -27,6 +35,13 @@ public struct CodeTable<C: Code>: @unchecked Sendable {
             var w: (UInt64, UInt64, UInt64) = (0, 0, 0)
             for (k, x) in b.enumerated() { CodeTable.put(x, at: k, into: &w) }
             entries[i] = Entry(w0: w.0, w1: w.1, w2: w.2, count: b.count)
+        }
+        slots = .allocate(capacity: CodeTable.slotCount)
+        slots.initialize(repeating: -1, count: CodeTable.slotCount)
+        for i in 0..<n {
+            var k = CodeTable.slot(entries[i].w0, entries[i].count)
+            while slots[k] >= 0 { k = (k + 1) & (CodeTable.slotCount - 1) }
+            slots[k] = Int8(i)
         }
     }
 
@@ -51,11 +66,44 @@ public struct CodeTable<C: Code>: @unchecked Sendable {
             CodeTable.put(b >= 0x61 && b <= 0x7A ? b &- 0x20 : b, at: k, into: &w)
             k += 1
         }
-        for i in 0..<n {
+        return find(w, count)
+    }
+
+    /// The same for bytes behind a pointer: each word is built by shifts, then folded to upper
+    /// case eight bytes at once (codes are ASCII: a byte with its top bit set matches none).
+    @inline(__always)
+    public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> C? {
+        let count = bytes.count
+        guard count > 0, count <= 24, let p = bytes.baseAddress else { return nil }
+        @inline(__always) func word(_ from: Int) -> UInt64 {
+            var v: UInt64 = 0
+            var i = min(count, from &+ 8) &- 1
+            while i >= from {
+                v = v &<< 8 | UInt64(p[i])
+                i &-= 1
+            }
+            return v
+        }
+        @inline(__always) func upper(_ w: UInt64) -> UInt64 {
+            // 0x80 in every byte from `a` to `z` (no carry between bytes below 0x80).
+            let lower = (w &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(w &+ 0x0505_0505_0505_0505) & 0x8080_8080_8080_8080
+            return w &- (lower &>> 2)
+        }
+        let w0 = word(0), w1 = count > 8 ? word(8) : 0, w2 = count > 16 ? word(16) : 0
+        if (w0 | w1 | w2) & 0x8080_8080_8080_8080 != 0 { return nil }
+        return find((upper(w0), upper(w1), upper(w2)), count)
+    }
+
+    @inline(__always)
+    func find(_ w: (UInt64, UInt64, UInt64), _ count: Int) -> C? {
+        var k = CodeTable.slot(w.0, count)
+        while true {
+            let i = Int(slots[k])
+            if i < 0 { return nil }
             let e = entries[i]
             if e.count == count && e.w0 == w.0 && e.w1 == w.1 && e.w2 == w.2 { return C(ordinal: i) }
+            k = (k + 1) & (CodeTable.slotCount - 1)
         }
-        return nil
     }
 }
 
@@ -77,6 +125,9 @@ extension Code {
     public static func parse<S: Collection>(_ bytes: S) -> Self? where S.Element == UInt8 {
         table.parse(bytes)
     }
+
+    @inline(__always)
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Self? { table.parse(bytes) }
 
     /// `F, M, X`: the list as a message shows it.
     public static var listed: String { allCases.map(\.rawValue).joined(separator: ", ") }

@@ -28,6 +28,21 @@ public struct CaseID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public init?(_ s: String) { self.init(bytes: s.utf8) }
 
+    /// The same for bytes behind a pointer, unrolled.
+    @inline(__always)
+    public init?(bytes s: UnsafeBufferPointer<UInt8>) {
+        guard s.count == 15, let p = s.baseAddress, p[3] == 0x2D, p[8] == 0x2D else { return nil }
+        let a = p[0] &- 0x41, b = p[1] &- 0x41, c = p[2] &- 0x41
+        guard a < 26, b < 26, c < 26 else { return nil }
+        @inline(__always) func digit(_ i: Int) -> UInt64 { UInt64(p[i] &- 0x30) }
+        let d4 = digit(4), d5 = digit(5), d6 = digit(6), d7 = digit(7), d9 = digit(9), d10 = digit(10)
+        let d11 = digit(11), d12 = digit(12), d13 = digit(13), d14 = digit(14)
+        guard d4 < 10, d5 < 10, d6 < 10, d7 < 10, d9 < 10, d10 < 10, d11 < 10, d12 < 10, d13 < 10, d14 < 10 else { return nil }
+        let year = ((d4 &* 10 &+ d5) &* 10 &+ d6) &* 10 &+ d7
+        let serial = ((((d9 &* 10 &+ d10) &* 10 &+ d11) &* 10 &+ d12) &* 10 &+ d13) &* 10 &+ d14
+        packed = ((UInt64(a) * 26 + UInt64(b)) * 26 + UInt64(c)) &* 10_000_000_000 &+ year &* 1_000_000 &+ serial
+    }
+
     public init(packed: UInt64) { self.packed = packed }
 
     public var description: String {
@@ -69,6 +84,19 @@ public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public init(packed: UInt64) { self.packed = packed }
+
+    /// The same for bytes behind a pointer, unrolled.
+    @inline(__always)
+    public init?(bytes s: UnsafeBufferPointer<UInt8>) {
+        guard s.count == 12, let p = s.baseAddress, p[3] == 0x2D, p[6] &- 0x41 < 26 else { return nil }
+        var digits: UInt64 = 0
+        for i in 0..<12 where i != 3 && i != 6 {
+            let d = p[i] &- 0x30
+            guard d < 10 else { return nil }
+            digits = digits &* 10 &+ UInt64(d)
+        }
+        packed = UInt64(p[6]) << 56 | digits
+    }
 
     public var description: String {
         var out = [UInt8](repeating: 0, count: 12)

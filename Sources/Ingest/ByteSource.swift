@@ -193,13 +193,20 @@ struct UTF8Validator {
         var i = 0
         while i < n {
             if need == 0 {
-                // Fast path: eight ASCII bytes without NUL at a time.
-                while i + 8 <= n {
+                // Fast path: ASCII without NUL, 32 bytes and then eight at a time.
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                while i &+ 32 <= n {
+                    let r = UnsafeRawPointer(b + i)
+                    let w0 = r.loadUnaligned(as: UInt64.self), w1 = r.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    let w2 = r.loadUnaligned(fromByteOffset: 16, as: UInt64.self), w3 = r.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                    let zero = ((w0 &- ones) & ~w0) | ((w1 &- ones) & ~w1) | ((w2 &- ones) & ~w2) | ((w3 &- ones) & ~w3)
+                    if (w0 | w1 | w2 | w3 | zero) & highs != 0 { break }
+                    i &+= 32
+                }
+                while i &+ 8 <= n {
                     let w = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
-                    let high = w & 0x8080_8080_8080_8080
-                    let zero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
-                    if high != 0 || zero != 0 { break }
-                    i += 8
+                    if (w | ((w &- ones) & ~w)) & highs != 0 { break }
+                    i &+= 8
                 }
                 if i >= n { break }
                 let c = b[i]

@@ -205,6 +205,72 @@ public final class CSVScanner {
         let d = delimiter
         let delimiters = UInt64(d) &* 0x0101_0101_0101_0101
         let maxField = limits.maxFieldBytes
+        // The common row first: no quote in it, and its line end in the window. Its cells are
+        // the runs between delimiters, found eight bytes at a time.
+        let rowEnd = firstOf(b, p, n, CSVScanner.quotes, CSVScanner.lineFeeds, CSVScanner.returns)
+        if rowEnd < n ? b[rowEnd] != 0x22 : atEnd {
+            // The cells' bounds, kept in locals while the row is split.
+            var k = 0, dropped = 0, blank = true
+            var starts = cellStart, lengths = cellLength, capacity = cellCapacity
+            @inline(__always) func cell(_ from: Int, _ to: Int) throws(CSVFailure) {
+                if k &+ dropped >= maxCells { throw .headerTooLarge(line: rowLine) }
+                if to &- from > maxField { throw .fieldTooLarge(line: rowLine) }
+                var s = from, e = to
+                if s < e && (b[s] == 0x20 || b[s] == 0x09) { while s < e && (b[s] == 0x20 || b[s] == 0x09) { s &+= 1 } }
+                if e > s && (b[e &- 1] == 0x20 || b[e &- 1] == 0x09) { while e > s && (b[e &- 1] == 0x20 || b[e &- 1] == 0x09) { e &-= 1 } }
+                if e > s { blank = false }
+                if k < keepCells {
+                    if k == capacity {
+                        kept = k
+                        growCells()
+                        starts = cellStart; lengths = cellLength; capacity = cellCapacity
+                    }
+                    starts[k] = s
+                    lengths[k] = e &- s
+                    k &+= 1
+                } else {
+                    dropped &+= 1
+                }
+            }
+            var cellBegin = p
+            var i = p
+            while i &+ 8 <= rowEnd {
+                let x = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) ^ delimiters
+                // Exactly the bytes equal to the delimiter (no borrow between bytes).
+                var mask = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+                while mask != 0 {
+                    let at = i &+ mask.trailingZeroBitCount &>> 3
+                    try cell(cellBegin, at)
+                    cellBegin = at &+ 1
+                    mask &= mask &- 1
+                }
+                i &+= 8
+            }
+            while i < rowEnd {
+                if b[i] == d {
+                    try cell(cellBegin, i)
+                    cellBegin = i &+ 1
+                }
+                i &+= 1
+            }
+            try cell(cellBegin, rowEnd)
+            kept = k
+            droppedCells = dropped
+            rowIsBlank = blank
+            var q = rowEnd
+            if q < n {
+                if b[q] == 0x0D {
+                    if q + 1 < n { q += b[q + 1] == 0x0A ? 2 : 1 } else if atEnd { q += 1 } else { return .more }
+                } else {
+                    q += 1
+                }
+            }
+            line = rowLine + 1
+            pos = q
+            return .row(rowLine)
+        }
+        // A quote, or no line end yet: cell by cell (which also stops a field past the limit
+        // before the window grows for it).
         while true {
             if kept + droppedCells >= maxCells { throw .headerTooLarge(line: rowLine) }
             let fieldLine = ln

@@ -9,11 +9,14 @@ public struct RecordValidator {
     /// Valid case ids of earlier records of this file, with the line that used each first.
     private let seen = CaseTable<Int>(capacity: 1024)
     private let bounds: PeriodBounds
+    /// The list cells already read, one memo per list field of the kind.
+    private let memos: [ListMemo]
 
     public init(kind: SubmissionKind, period: Period) {
         self.kind = kind
         self.period = period
         bounds = PeriodBounds(period)
+        memos = (0..<2).map { _ in ListMemo() }
     }
 
     /// The judgement of one row.
@@ -33,7 +36,7 @@ public struct RecordValidator {
             return Judgement(record: nil, findings: [Finding(.FIELD_COUNT, line: line,
                 message: "the row has \(found) cell\(found == 1 ? "" : "s") but the header has \(expected)")], isRecord: true)
         case .record(let raw):
-            var c = Checker(raw: raw, bounds: bounds)
+            var c = Checker(raw: raw, bounds: bounds, memos: memos)
             let record: Record?
             switch kind {
             case .detention: record = c.detention().map(Record.detention)
@@ -74,14 +77,16 @@ struct PeriodBounds {
 struct Checker {
     let raw: RawRecord
     let bounds: PeriodBounds
+    let memos: [ListMemo]
     var period: Period { bounds.period }
     var findings: [Finding] = []
     var failed = false
     var caseID: CaseID?
 
-    init(raw: RawRecord, bounds: PeriodBounds) {
+    init(raw: RawRecord, bounds: PeriodBounds, memos: [ListMemo]) {
         self.raw = raw
         self.bounds = bounds
+        self.memos = memos
     }
 
     /// The case id as written, for the issues of the record (made only when there is one).
@@ -144,35 +149,52 @@ struct Checker {
         return c
     }
 
+    /// A list field, through the file's memo of list cells (`memo` is the field's).
+    mutating func list<C: Code>(_ f: Field, _ type: C.Type, required: Bool, memo: ListMemo) -> (ok: Bool, value: CodeSet<C>) {
+        guard let t = raw[f], let base = t.baseAddress else { return list(f, type, required: required) }
+        let h = ListMemo.hash(base, t.count)
+        if let bits = memo.find(t, hash: h) { return (true, CodeSet(bits: bits)) }
+        let r = list(f, type, required: required)
+        if r.ok && !r.value.isEmpty { memo.insert(t, hash: h, r.value.bits) }
+        return r
+    }
+
     mutating func list<C: Code>(_ f: Field, _ type: C.Type, required: Bool) -> (ok: Bool, value: CodeSet<C>) {
         var set = CodeSet<C>()
         var any = false
-        if let t = raw[f] {
+        if let t = raw[f], let base = t.baseAddress {
             // Items split on `;`, `|` or `,` (on NUL for XML `code` items), trimmed of spaces and
             // tabs, empty ones dropped; the first that is not a code fails the field.
-            let xml = raw.nulSeparatedLists
             let table = C.table
             let n = t.count
-            var start = 0, i = 0
-            while i <= n {
-                if i == n || (xml ? t[i] == 0 : (t[i] == 0x3B || t[i] == 0x7C || t[i] == 0x2C)) {
-                    var s = start, e = i
-                    if !xml {
-                        while s < e && (t[s] == 0x20 || t[s] == 0x09) { s += 1 }
-                        while e > s && (t[e - 1] == 0x20 || t[e - 1] == 0x09) { e -= 1 }
+            let xml = raw.nulSeparatedLists
+            var start = 0
+            while start <= n {
+                var end = start
+                if xml {
+                    while end < n && base[end] != 0 { end += 1 }
+                } else {
+                    while end < n {
+                        let c = base[end]
+                        if c == 0x3B || c == 0x7C || c == 0x2C { break }
+                        end += 1
                     }
-                    if e > s {
-                        any = true
-                        let item = UnsafeBufferPointer(rebasing: t[s..<e])
-                        guard let c = table.parse(item) else {
-                            fail(.CODE, f, "\(WrittenBack.quoted(item)) is not one of \(C.listed)")
-                            return (false, set)
-                        }
-                        set.insert(c)
-                    }
-                    start = i + 1
                 }
-                i += 1
+                var s = start, e = end
+                if !xml {
+                    while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
+                    while e > s && (base[e - 1] == 0x20 || base[e - 1] == 0x09) { e -= 1 }
+                }
+                if e > s {
+                    any = true
+                    let item = UnsafeBufferPointer(start: base + s, count: e - s)
+                    guard let c = table.parse(item) else {
+                        fail(.CODE, f, "\(WrittenBack.quoted(item)) is not one of \(C.listed)")
+                        return (false, set)
+                    }
+                    set.insert(c)
+                }
+                start = end + 1
             }
         }
         if !any {
@@ -253,8 +275,8 @@ struct Checker {
             statusDate.ok = false
         }
         let uam = boolean(.unaccompanied_minor)
-        let vulnerabilities = list(.vulnerabilities, Vulnerability.self, required: false)
-        let services = list(.services, Service.self, required: false)
+        let vulnerabilities = list(.vulnerabilities, Vulnerability.self, required: false, memo: memos[0])
+        let services = list(.services, Service.self, required: false, memo: memos[1])
 
         notBefore(.arrival_date, arrival.value, .birth_date, birth?.earliest, "the birth date")
         if let s = status.value, s.isExit, let sd = statusDate.value {
@@ -281,11 +303,11 @@ struct Checker {
         let identification = date(.identification_date, required: true)
         let admission = date(.admission_date, required: true)
         let discharge = date(.discharge_date, required: false)
-        let exploitation = list(.exploitation, Exploitation.self, required: true)
+        let exploitation = list(.exploitation, Exploitation.self, required: true, memo: memos[0])
         let sector = code(.sector, Sector.self, required: false)
         let exploitationCountry = country(.exploitation_country)
         let referral = code(.referral, Referral.self, required: false)
-        let assistance = list(.assistance, Assistance.self, required: true)
+        let assistance = list(.assistance, Assistance.self, required: true, memo: memos[1])
         let consent = boolean(.consent_to_share)
 
         let earliest = birth?.earliest
