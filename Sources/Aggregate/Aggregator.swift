@@ -48,15 +48,48 @@ public struct History: Sendable {
     /// The figures of period `p` (after every earlier period): `submissions` are its used
     /// submissions, `cases` the same read case by case.
     public mutating func advance(_ p: Period, submissions: [UsedSubmission], cases: PeriodCases) -> PeriodFigures {
+        let pass = begin(p, submissions: submissions)
+        cases.forEachCase { pass.visit($0) }
+        return pass.finish()
+    }
+
+    /// A pass over period `p`, for a walk over its cases that other passes share (`visit` each
+    /// case in case order, then `finish`).
+    public func begin(_ p: Period, submissions: [UsedSubmission]) -> Pass {
         let places = submissions.map { s in
             Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
                   community: s.facility.kind == .COMMUNITY)
         }
-        let hasDetention = submissions.contains { $0.kind == .detention }
-        let hasShelter = submissions.contains { $0.kind == .shelter }
-        let m = hasDetention ? migrants.advance(p, submissions, places, cases, labels) : nil
-        let v = hasShelter ? victims.advance(p, submissions, places, cases) : nil
-        return PeriodFigures(period: p, migrants: m?.indicators ?? [], victims: v ?? [], caseload: m?.caseload ?? [])
+        let view = SubmissionView(submissions)
+        let m = submissions.contains { $0.kind == .detention } ? MigrantPass(migrants, p, submissions, view, places, labels) : nil
+        let v = submissions.contains { $0.kind == .shelter } ? VictimPass(victims, p, view, places) : nil
+        return Pass(period: p, migrants: m, victims: v, facilities: labels.facilities)
+    }
+
+    public final class Pass {
+        let period: Period
+        let migrants: MigrantPass?
+        let victims: VictimPass?
+        let facilities: [String]
+
+        init(period: Period, migrants: MigrantPass?, victims: VictimPass?, facilities: [String]) {
+            self.period = period; self.migrants = migrants; self.victims = victims; self.facilities = facilities
+        }
+
+        /// One case's records of the period.
+        @inline(__always)
+        public func visit(_ group: UnsafeBufferPointer<PeriodCases.Ref>) {
+            migrants?.visit(group)
+            victims?.visit(group)
+        }
+
+        /// The period's figures; the history now includes the period.
+        public func finish() -> PeriodFigures {
+            let m = migrants?.finish()
+            let v = victims?.finish()
+            return PeriodFigures(period: period, migrants: m?.indicators ?? [], victims: v ?? [], caseload: m?.caseload ?? [],
+                                 facilities: facilities)
+        }
     }
 }
 
@@ -122,20 +155,20 @@ struct Labels: Sendable {
         case .placement: return 2
         case .facility: return facilities.count
         case .province: return provinces.count
-        case .status: return Status.allCases.count
-        case .interception: return Interception.allCases.count + 1
-        case .vulnerability: return Vulnerability.allCases.count + 1
-        case .service: return Service.allCases.count + 1
-        case .exploitation: return Exploitation.allCases.count + 1
-        case .sector: return Sector.allCases.count + 1
+        case .status: return Status.count
+        case .interception: return Interception.count + 1
+        case .vulnerability: return Vulnerability.count + 1
+        case .service: return Service.count + 1
+        case .exploitation: return Exploitation.count + 1
+        case .sector: return Sector.count + 1
         case .trafficking: return 3
-        case .referral: return Referral.allCases.count + 1
-        case .assistance: return Assistance.allCases.count + 1
+        case .referral: return Referral.count + 1
+        case .assistance: return Assistance.count + 1
         }
     }
 
     func name(_ d: Dim, _ i: Int) -> String {
-        func code<C: Code>(_: C.Type, _ extra: String) -> String { i < C.allCases.count ? C(ordinal: i).rawValue : extra }
+        func code<C: Code>(_: C.Type, _ extra: String) -> String { i < C.count ? C(ordinal: i).rawValue : extra }
         switch d {
         case .total: return "ALL"
         case .sex: return Sex(ordinal: i).rawValue
@@ -266,8 +299,39 @@ final class Tallies: @unchecked Sendable {
 /// The median; with an even number of values, the lower of the two middle ones.
 public func lowerMedian(_ values: [Int]) -> Int? {
     guard !values.isEmpty else { return nil }
-    let sorted = values.sorted()
-    return sorted[(sorted.count - 1) / 2]
+    var v = values
+    return v.withUnsafeMutableBufferPointer { select($0, ($0.count - 1) / 2) }
+}
+
+/// The same, for day counts kept in 32 bits (the values are reordered).
+func lowerMedian(_ values: inout [Int32]) -> Int? {
+    guard !values.isEmpty else { return nil }
+    return Int(values.withUnsafeMutableBufferPointer { select($0, ($0.count - 1) / 2) })
+}
+
+/// The k-th smallest value (0-based), partitioning in place (quickselect, median of three).
+func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
+    var lo = 0, hi = a.count - 1
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2
+        // The median of three as the pivot, moved out of the way.
+        if a[mid] < a[lo] { a.swapAt(mid, lo) }
+        if a[hi] < a[lo] { a.swapAt(hi, lo) }
+        if a[hi] < a[mid] { a.swapAt(hi, mid) }
+        let pivot = a[mid]
+        var i = lo, j = hi
+        while i <= j {
+            while a[i] < pivot { i += 1 }
+            while a[j] > pivot { j -= 1 }
+            if i <= j {
+                a.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
+        }
+        if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+    }
+    return a[k]
 }
 
 // MARK: - Migrants
@@ -281,101 +345,134 @@ struct MigrantHistory: Sendable {
         func index(_ name: String) -> Int { IndicatorCatalogue.migrants.firstIndex { $0.indicator == name }! }
         return (index("supported"), index("in_care_end"), index("new_arrivals"), index("exits"), index("uasc"), index("services"))
     }()
+}
 
-    mutating func advance(_ p: Period, _ submissions: [UsedSubmission], _ places: [Place], _ cases: PeriodCases,
-                          _ labels: Labels) -> Aggregator.MigrantFigures {
-        let tallies = Tallies(IndicatorCatalogue.migrants, labels)
-        let ix = Self.indices
-        let view = SubmissionView(submissions)
-        let first = p.first, end = p.last
-        var stays: [Int] = []
-        var caseload: [CaseloadRow] = []
-        let cat = Categories()
-        var cursor = earliest.cursor()
-        var added: [(UInt64, Int32)] = []
-        cases.forEachCase { group in
-            // The principal record (the latest arrival, then the facility code first), the unions
-            // of the lists, the first UNHCR number by facility code, the earliest arrival.
-            var principal: DetentionRecord?
-            var place = Place(facility: 0, province: 0, community: false)
-            var vulnerabilities: UInt16 = 0, services: UInt16 = 0
-            var firstUNHCR: (facility: Int, id: UNHCRID)?
-            var minArrival = Int32.max
-            for r in group {
-                let s = Int(r.submission)
-                guard view.isDetention[s] else { continue }
-                let d = view.detention[s]![Int(r.index)].record
-                let pl = places[s]
-                if let c = principal {
-                    if prefers(d.arrival, pl, over: c.arrival, place) { principal = d; place = pl }
-                } else {
-                    principal = d
-                    place = pl
-                }
-                vulnerabilities |= d.vulnerabilities.bits
-                services |= d.services.bits
-                if let u = d.unhcrID, firstUNHCR.map({ pl.facility < $0.facility }) ?? true { firstUNHCR = (pl.facility, u) }
-                minArrival = min(minArrival, d.arrival.ordinal)
-            }
-            guard let r = principal else { return }
-            let id = group.first!.caseID
-            var arrival = minArrival
-            if let i = cursor.seek(id) {
-                arrival = min(arrival, earliest[i])
-                earliest[i] = arrival
-            } else {
-                added.append((id, arrival))
-            }
-            let early = Day(ordinal: arrival)
-            let age = r.birth.age(atEndOf: p)
-            let group5 = AgeGroup(age: age)
-            let sex = r.sexOrdinal
-            cat[Dim.sex] = sex
-            cat[Dim.ageGroup] = group5.index
-            cat[Dim.sexAge] = sex * 5 + group5.index
-            cat[Dim.nationality] = Int(r.nationality.index)
-            cat[Dim.placement] = place.community ? 1 : 0
-            cat[Dim.facility] = place.facility
-            cat[Dim.province] = place.province
-            cat[Dim.status] = r.statusOrdinal
-            cat[Dim.interception] = r.interceptionOrdinal
-            cat.list(.vulnerability, bits: vulnerabilities, codes: Vulnerability.allCases.count)
-            cat.list(.service, bits: services, codes: Service.allCases.count)
-            tallies.add(ix.supported, cat)
-            tallies.add(ix.services, cat)
-            let status = r.status
-            if status.isActive {
-                tallies.add(ix.inCare, cat)
-                stays.append(end - early)
-            } else {
-                tallies.add(ix.exits, cat)
-            }
-            if early >= first { tallies.add(ix.arrivals, cat) }
-            if r.unaccompaniedMinor && age < 18 { tallies.add(ix.uasc, cat) }
-            if let u = r.unhcrID ?? firstUNHCR?.id {
-                caseload.append(CaseloadRow(unhcrID: u, sex: r.sex, ageGroup: group5, nationality: r.nationality,
-                                            facility: labels.facilities[place.facility], community: place.community,
-                                            status: status, statusDate: r.statusDate, arrivalDate: early))
+/// One period of the migrants' history: fed the period's cases one by one, then finished.
+final class MigrantPass {
+    let history: MigrantHistory
+    let p: Period
+    let labels: Labels
+    let view: SubmissionView
+    let places: [Place]
+    let tallies: Tallies
+    let cat = Categories()
+    let first: Day, end: Day
+    var stays: [Int32] = []
+    var caseload: [CaseloadRow] = []
+    var cursor: SortedStore<Int32>.Cursor
+    var added: [(UInt64, Int32)] = []
+
+    init(_ history: MigrantHistory, _ p: Period, _ submissions: [UsedSubmission], _ view: SubmissionView, _ places: [Place], _ labels: Labels) {
+        self.history = history
+        self.p = p
+        self.labels = labels
+        self.view = view
+        self.places = places
+        tallies = Tallies(IndicatorCatalogue.migrants, labels)
+        first = p.first
+        end = p.last
+        cursor = history.earliest.cursor()
+        // At most one row per record with a UNHCR number, one stay per active record: the lists
+        // are given their room at once.
+        var numbered = 0, active = 0
+        for (s, sub) in submissions.enumerated() where view.isDetention[s] {
+            for i in 0..<sub.count {
+                let r = view.detention[s]![i].record
+                if r.unhcrID != nil { numbered += 1 }
+                if r.status.isActive { active += 1 }
             }
         }
-        earliest.merge(added)
+        caseload.reserveCapacity(numbered)
+        stays.reserveCapacity(active)
+    }
+
+    /// One case's records of the period (those of shelter files are not for this pass).
+    @inline(__always)
+    func visit(_ group: UnsafeBufferPointer<PeriodCases.Ref>) {
+        // The principal record (the latest arrival, then the facility code first), the unions
+        // of the lists, the first UNHCR number by facility code, the earliest arrival.
+        var principal: DetentionRecord?
+        var place = Place(facility: 0, province: 0, community: false)
+        var vulnerabilities: UInt16 = 0, services: UInt16 = 0
+        var firstUNHCR: (facility: Int, id: UNHCRID)?
+        var minArrival = Int32.max
+        for r in group {
+            let s = Int(r.submission)
+            guard view.isDetention[s] else { continue }
+            let d = view.detention[s]![Int(r.index)].record
+            let pl = places[s]
+            if let c = principal {
+                if prefers(d.arrival, pl, over: c.arrival, place) { principal = d; place = pl }
+            } else {
+                principal = d
+                place = pl
+            }
+            vulnerabilities |= d.vulnerabilities.bits
+            services |= d.services.bits
+            if let u = d.unhcrID, firstUNHCR.map({ pl.facility < $0.facility }) ?? true { firstUNHCR = (pl.facility, u) }
+            minArrival = min(minArrival, d.arrival.ordinal)
+        }
+        guard let r = principal else { return }
+        let id = group[0].caseID
+        var arrival = minArrival
+        let earliest = history.earliest
+        if let i = cursor.seek(id) {
+            arrival = min(arrival, earliest[i])
+            earliest[i] = arrival
+        } else {
+            added.append((id, arrival))
+        }
+        let early = Day(ordinal: arrival)
+        let age = r.birth.age(atEndOf: p)
+        let group5 = AgeGroup(age: age)
+        let sex = r.sexOrdinal
+        let cat = self.cat, tallies = self.tallies, ix = MigrantHistory.indices
+        cat[Dim.sex] = sex
+        cat[Dim.ageGroup] = group5.index
+        cat[Dim.sexAge] = sex * 5 + group5.index
+        cat[Dim.nationality] = Int(r.nationality.index)
+        cat[Dim.placement] = place.community ? 1 : 0
+        cat[Dim.facility] = place.facility
+        cat[Dim.province] = place.province
+        cat[Dim.status] = r.statusOrdinal
+        cat[Dim.interception] = r.interceptionOrdinal
+        cat.list(.vulnerability, bits: vulnerabilities, codes: Vulnerability.count)
+        cat.list(.service, bits: services, codes: Service.count)
+        tallies.add(ix.supported, cat)
+        tallies.add(ix.services, cat)
+        let status = r.status
+        if status.isActive {
+            tallies.add(ix.inCare, cat)
+            stays.append(Int32(end - early))
+        } else {
+            tallies.add(ix.exits, cat)
+        }
+        if early >= first { tallies.add(ix.arrivals, cat) }
+        if r.unaccompaniedMinor && age < 18 { tallies.add(ix.uasc, cat) }
+        if let u = r.unhcrID ?? firstUNHCR?.id {
+            caseload.append(CaseloadRow(unhcrID: u, sex: r.sex, ageGroup: group5, nationality: r.nationality,
+                                        facility: place.facility, community: place.community,
+                                        status: status, statusDate: r.statusDate, arrivalDate: early))
+        }
+    }
+
+    func finish() -> Aggregator.MigrantFigures {
+        history.earliest.merge(added)
         var indicators: [IndicatorFigures] = []
         for (k, (name, dims)) in IndicatorCatalogue.migrants.enumerated() {
             if name == "stay_median_days" {
                 var counts: [String: Int] = [:]
-                if let m = lowerMedian(stays) { counts["ALL"] = m }
+                if let m = lowerMedian(&stays) { counts["ALL"] = m }
                 indicators.append(IndicatorFigures(name: name, dimensions: [DimensionFigures(name: "total", multiValued: false, counts: counts)]))
             } else {
                 indicators.append(tallies.figures(k, name, dims, labels))
             }
         }
-        // Sort small keys, not the rows (a row holds a String): by the UNHCR number's byte-order
-        // key, and by the whole row only when two cases share a number.
-        let keys = caseload.map(\.unhcrID.sortKey)
-        let order = caseload.indices.sorted { a, b in
-            keys[a] != keys[b] ? keys[a] < keys[b] : CaseloadRow.order(caseload[a], caseload[b])
-        }
-        return Aggregator.MigrantFigures(indicators: indicators, caseload: order.map { caseload[$0] })
+        // In place: by the UNHCR number's byte-order key, and by the whole row only when two
+        // cases share a number.
+        let facilities = labels.facilities
+        caseload.sort { a, b in a.key != b.key ? a.key < b.key : CaseloadRow.order(a, b, facilities) }
+        return Aggregator.MigrantFigures(indicators: indicators, caseload: caseload)
     }
 }
 
@@ -404,8 +501,8 @@ struct VictimDescription {
         c[Dim.sex] = sex
         c[Dim.ageGroup] = ageGroup
         c[Dim.nationality] = nationality
-        c.list(.exploitation, bits: exploitation, codes: Exploitation.allCases.count)
-        c.list(.assistance, bits: assistance, codes: Assistance.allCases.count)
+        c.list(.exploitation, bits: exploitation, codes: Exploitation.count)
+        c.list(.assistance, bits: assistance, codes: Assistance.count)
     }
 }
 
@@ -422,68 +519,88 @@ struct VictimHistory: Sendable {
         self.labels = labels
         cumulativeTally = Tallies(IndicatorCatalogue.victims, labels)
     }
+}
 
-    mutating func advance(_ p: Period, _ submissions: [UsedSubmission], _ places: [Place], _ cases: PeriodCases) -> [IndicatorFigures] {
-        let tallies = Tallies(IndicatorCatalogue.victims, labels)
-        let assisted = 0, newCases = 1, cumulativeIndex = Self.cumulativeIndex
-        let cat = Categories(), old = Categories()
-        let view = SubmissionView(submissions)
-        var cursor = cumulative.cursor()
-        var added: [(UInt64, UInt32)] = []
-        cases.forEachCase { group in
-            var principal: ShelterRecord?
-            var place = Place(facility: 0, province: 0, community: false)
-            var exploitation: UInt16 = 0, assistance: UInt16 = 0
-            for r in group {
-                let s = Int(r.submission)
-                guard !view.isDetention[s] else { continue }
-                let v = view.shelter[s]![Int(r.index)].record
-                let pl = places[s]
-                if let c = principal {
-                    if prefers(v.admission, pl, over: c.admission, place) { principal = v; place = pl }
-                } else {
-                    principal = v
-                    place = pl
-                }
-                exploitation |= v.exploitation.bits
-                assistance |= v.assistance.bits
-            }
-            guard let r = principal else { return }
-            let id = group.first!.caseID
-            let group5 = AgeGroup(age: r.birth.age(atEndOf: p)).index
-            let sex = r.sexOrdinal
-            cat[Dim.sex] = sex
-            cat[Dim.ageGroup] = group5
-            cat[Dim.sexAge] = sex * 5 + group5
-            cat[Dim.nationality] = Int(r.nationality.index)
-            cat[Dim.facility] = place.facility
-            cat[Dim.province] = place.province
-            cat[Dim.sector] = r.sectorOrdinal
-            cat[Dim.exploitationCountry] = Int(r.exploitationCountry.index)
-            cat[Dim.trafficking] = traffickingIndex(r)
-            cat[Dim.referral] = r.referralOrdinal
-            cat.list(.exploitation, bits: exploitation, codes: Exploitation.allCases.count)
-            cat.list(.assistance, bits: assistance, codes: Assistance.allCases.count)
-            tallies.add(assisted, cat)
-            var merged = (exploitation, assistance)
-            let slot = cursor.seek(id)
-            if let i = slot {
-                let earlier = VictimDescription(packed: cumulative[i])
-                earlier.categories(into: old)
-                cumulativeTally.add(cumulativeIndex, old, -1)
-                merged = (exploitation | earlier.exploitation, assistance | earlier.assistance)
+/// One period of the victims' history: fed the period's cases one by one, then finished.
+final class VictimPass {
+    let history: VictimHistory
+    let p: Period
+    let view: SubmissionView
+    let places: [Place]
+    let tallies: Tallies
+    let cat = Categories(), old = Categories()
+    var cursor: SortedStore<UInt32>.Cursor
+    var added: [(UInt64, UInt32)] = []
+
+    init(_ history: VictimHistory, _ p: Period, _ view: SubmissionView, _ places: [Place]) {
+        self.history = history
+        self.p = p
+        self.view = view
+        self.places = places
+        tallies = Tallies(IndicatorCatalogue.victims, history.labels)
+        cursor = history.cumulative.cursor()
+    }
+
+    @inline(__always)
+    func visit(_ group: UnsafeBufferPointer<PeriodCases.Ref>) {
+        var principal: ShelterRecord?
+        var place = Place(facility: 0, province: 0, community: false)
+        var exploitation: UInt16 = 0, assistance: UInt16 = 0
+        for r in group {
+            let s = Int(r.submission)
+            guard !view.isDetention[s] else { continue }
+            let v = view.shelter[s]![Int(r.index)].record
+            let pl = places[s]
+            if let c = principal {
+                if prefers(v.admission, pl, over: c.admission, place) { principal = v; place = pl }
             } else {
-                tallies.add(newCases, cat)
+                principal = v
+                place = pl
             }
-            let now = VictimDescription(sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
-                                        exploitation: merged.0, assistance: merged.1)
-            if let i = slot { cumulative[i] = now.packed } else { added.append((id, now.packed)) }
-            now.categories(into: cat)
-            cumulativeTally.add(cumulativeIndex, cat)
+            exploitation |= v.exploitation.bits
+            assistance |= v.assistance.bits
         }
-        cumulative.merge(added)
+        guard let r = principal else { return }
+        let id = group[0].caseID
+        let assisted = 0, newCases = 1, cumulativeIndex = VictimHistory.cumulativeIndex
+        let cat = self.cat, tallies = self.tallies, cumulative = history.cumulative
+        let group5 = AgeGroup(age: r.birth.age(atEndOf: p)).index
+        let sex = r.sexOrdinal
+        cat[Dim.sex] = sex
+        cat[Dim.ageGroup] = group5
+        cat[Dim.sexAge] = sex * 5 + group5
+        cat[Dim.nationality] = Int(r.nationality.index)
+        cat[Dim.facility] = place.facility
+        cat[Dim.province] = place.province
+        cat[Dim.sector] = r.sectorOrdinal
+        cat[Dim.exploitationCountry] = Int(r.exploitationCountry.index)
+        cat[Dim.trafficking] = traffickingIndex(r)
+        cat[Dim.referral] = r.referralOrdinal
+        cat.list(.exploitation, bits: exploitation, codes: Exploitation.count)
+        cat.list(.assistance, bits: assistance, codes: Assistance.count)
+        tallies.add(assisted, cat)
+        var merged = (exploitation, assistance)
+        let slot = cursor.seek(id)
+        if let i = slot {
+            let earlier = VictimDescription(packed: cumulative[i])
+            earlier.categories(into: old)
+            history.cumulativeTally.add(cumulativeIndex, old, -1)
+            merged = (exploitation | earlier.exploitation, assistance | earlier.assistance)
+        } else {
+            tallies.add(newCases, cat)
+        }
+        let now = VictimDescription(sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
+                                    exploitation: merged.0, assistance: merged.1)
+        if let i = slot { cumulative[i] = now.packed } else { added.append((id, now.packed)) }
+        now.categories(into: cat)
+        history.cumulativeTally.add(cumulativeIndex, cat)
+    }
+
+    func finish() -> [IndicatorFigures] {
+        history.cumulative.merge(added)
+        let cumulativeIndex = VictimHistory.cumulativeIndex
         return IndicatorCatalogue.victims.enumerated().map { k, e in
-            (k == cumulativeIndex ? cumulativeTally : tallies).figures(k, e.indicator, e.dimensions, labels)
+            (k == cumulativeIndex ? history.cumulativeTally : tallies).figures(k, e.indicator, e.dimensions, history.labels)
         }
     }
 }

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <errno.h>
 #include <unistd.h>
+#include <malloc.h>
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
 #endif
@@ -21,4 +22,8 @@ int caseload_syncfs(const char *path) {
     close(fd);
     errno = saved;
     return rc;
+}
+
+int caseload_fixed_mmap_threshold(int bytes) {
+    return mallopt(M_MMAP_THRESHOLD, bytes);
 }

@@ -3,6 +3,7 @@ import Ingest
 import Validate
 import Aggregate
 import Emit
+import CSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,6 +45,7 @@ extension Pipeline {
     /// records let go) as soon as its files are judged, every output written into a staging
     /// folder as it is made, and the folder put in place of `Output/` at once.
     public static func run(_ options: RunOptions) -> RunOutcome {
+        Memory.configure()
         do {
             try checkFolders(input: options.input, output: options.output)
         } catch {
@@ -73,10 +75,10 @@ extension Pipeline {
             written.append(ManifestJSON.Output(path: path, bytes: bytes.count, sha256: Digest.sha256(bytes)))
         }
         var rules = AcrossFiles.PeriodRules(registry: registry)
-        var history = History(registry: registry)
+        let history = History(registry: registry)
         var across: [Issue] = []
         var figures: [PeriodFigures] = []
-        var t: [String: Double] = ["across": 0, "aggregate": 0, "periods": 0]
+        var t: [String: Double] = ["periods": 0]
         let started = Clock.wall()
         var judgement: Judgement
         do {
@@ -85,17 +87,30 @@ extension Pipeline {
                 let begun = Clock.wall()
                 defer { t["periods"]! += Clock.wall() - begun }
                 let used = submissions(&files, registry: registry)
-                let cases = PeriodCases(used)
-                var c = Clock.wall()
-                across += rules.advance(work.period, submissions: used, cases: cases, files: files)
-                t["across"]! += Clock.wall() - c
-                guard !used.isEmpty else { return }
-                c = Clock.wall()
-                var f = history.advance(work.period, submissions: used, cases: cases)
-                t["aggregate"]! += Clock.wall() - c
+                guard !used.isEmpty else {
+                    across += rules.advance(work.period, submissions: used, cases: PeriodCases(used), files: files)
+                    return
+                }
+                // One walk over the period's cases feeds the rules across files and the figures.
+                let rulesPass = rules.begin(work.period, submissions: used, files: files)
+                let figuresPass = history.begin(work.period, submissions: used)
+                PeriodCases(used).forEachCase { group in
+                    rulesPass.visit(group)
+                    figuresPass.visit(group)
+                }
+                across += rules.end(rulesPass)
+                var f = figuresPass.finish()
                 // The caseload list goes out at once; the rest of the period's outputs need the
                 // data quality of the whole run.
-                try write(caseloadPath(f.period), CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl))
+                let path = caseloadPath(f.period)
+                let file = try staging.create(path)
+                let digest = StreamingDigest()
+                try CaseloadCSV.render(period: f.period, rows: f.caseload, facilities: f.facilities, hxl: options.hxl) { chunk throws(OutputError) in
+                    digest.update(chunk)
+                    try file.write(chunk)
+                }
+                try file.close()
+                written.append(ManifestJSON.Output(path: path, bytes: file.bytes, sha256: digest.hex()))
                 f.caseload = []
                 figures.append(f)
                 for i in files.indices { files[i].records = RecordList() }
@@ -135,7 +150,7 @@ extension Pipeline {
                 ("\(p)/report.json", ReportJSON.render(f, quality: quality)),
                 ("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: Suppression.sharedCells(f, k: options.minCell), hxl: options.hxl)),
             ]
-            if caseload { out.append((caseloadPath(f.period), CaseloadCSV.render(period: f.period, rows: f.caseload, hxl: options.hxl))) }
+            if caseload { out.append((caseloadPath(f.period), CaseloadCSV.render(period: f.period, rows: f.caseload, facilities: f.facilities, hxl: options.hxl))) }
             return out
         }
         return perPeriod.flatMap { $0 } + [("issues.csv", IssuesCSV.render(j.issues))]
@@ -239,4 +254,14 @@ extension Pipeline {
         let rp = resolvedPath(parent)
         return (rp == "/" ? "" : rp) + "/" + base
     }
+}
+
+/// How the process asks for memory. glibc serves blocks above a threshold straight from the
+/// system and gives them back when freed, but raises that threshold each time such a block is
+/// freed, up to 32 MiB: the records of every period (a few MB each) would then be carved from the
+/// heap, which keeps its high-water mark. A fixed threshold keeps large, short-lived blocks (a
+/// period's records, a file's window) off the heap, so memory follows what is in use.
+enum Memory {
+    private static let once: Void = { _ = caseload_fixed_mmap_threshold(128 * 1024) }()
+    static func configure() { _ = once }
 }

@@ -272,6 +272,17 @@ public enum AgeGroup: String, CaseIterable, Sendable, Comparable {
         }
     }
 
+    /// The group of a position in `allCases`.
+    public init(index: Int) {
+        switch index {
+        case 0: self = .g0to4
+        case 1: self = .g5to11
+        case 2: self = .g12to17
+        case 3: self = .g18to59
+        default: self = .g60plus
+        }
+    }
+
     /// Position in `allCases`.
     public var index: Int {
         switch self {

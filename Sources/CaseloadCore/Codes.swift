@@ -15,7 +15,7 @@ public struct CodeTable<C: Code>: @unchecked Sendable {
 
     /// Built once per list and never freed (the tables live as long as the program).
     let entries: UnsafeMutablePointer<Entry>
-    let n: Int
+    public let n: Int
     /// An open-addressing index of the entries by a hash of their first word and length (-1: empty).
     let slots: UnsafeMutablePointer<Int8>
     static var slotCount: Int { 64 }
@@ -128,6 +128,10 @@ extension Code {
 
     @inline(__always)
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Self? { table.parse(bytes) }
+
+    /// The number of codes of the list (`allCases.count`, without building the array).
+    @inline(__always)
+    public static var count: Int { table.n }
 
     /// `F, M, X`: the list as a message shows it.
     public static var listed: String { allCases.map(\.rawValue).joined(separator: ", ") }

@@ -35,35 +35,46 @@ public struct IndicatorFigures: Sendable, Hashable {
     public var total: Int { self["total"]?.counts["ALL"] ?? 0 }
 }
 
-/// One row of `unhcr/caseload.csv`, kept compact (codes, not Strings: a long history holds many).
+/// One row of `unhcr/caseload.csv`, kept compact (24 bytes: codes packed, the facility as an
+/// index into the period's facility codes; a long list holds many).
 public struct CaseloadRow: Sendable, Hashable {
-    public var unhcrID: UNHCRID
-    public var sex: Sex
-    public var ageGroup: AgeGroup
-    public var nationality: Country
-    public var facility: String
-    public var community: Bool
-    public var status: Status
-    public var statusDate: Day?
+    /// The UNHCR number as its byte-order key (the rows sort by it).
+    public let key: UInt64
+    public var unhcrID: UNHCRID { UNHCRID(sortKey: key) }
     public var arrivalDate: Day
+    @usableFromInline var statusDay: Int32              // Int32.min: none
+    public var nationality: Country
+    /// The facility, as an index into `PeriodFigures.facilities`.
+    public var facility: UInt16
+    /// sex (bits 0-1), age group (2-4), status (5-8), community housing (9).
+    @usableFromInline var codes: UInt16
 
-    public init(unhcrID: UNHCRID, sex: Sex, ageGroup: AgeGroup, nationality: Country, facility: String, community: Bool,
+    public init(unhcrID: UNHCRID, sex: Sex, ageGroup: AgeGroup, nationality: Country, facility: Int, community: Bool,
                 status: Status, statusDate: Day?, arrivalDate: Day) {
-        self.unhcrID = unhcrID; self.sex = sex; self.ageGroup = ageGroup; self.nationality = nationality
-        self.facility = facility; self.community = community; self.status = status; self.statusDate = statusDate
+        key = unhcrID.sortKey
         self.arrivalDate = arrivalDate
+        statusDay = statusDate?.ordinal ?? Int32.min
+        self.nationality = nationality
+        self.facility = UInt16(facility)
+        codes = UInt16(sex.ordinal) | UInt16(ageGroup.index) << 2 | UInt16(status.ordinal) << 5 | (community ? 1 << 9 : 0)
     }
 
+    public var sex: Sex { Sex(ordinal: Int(codes & 3)) }
+    public var ageGroup: AgeGroup { AgeGroup(index: Int(codes >> 2 & 7)) }
+    public var status: Status { Status(ordinal: Int(codes >> 5 & 15)) }
+    public var community: Bool { codes & (1 << 9) != 0 }
+    public var statusDate: Day? { statusDay == Int32.min ? nil : Day(ordinal: statusDay) }
+
     /// The cells after `period`, as written.
-    public var cells: [String] {
-        [unhcrID.description, sex.rawValue, ageGroup.rawValue, nationality.code, facility, community ? "COMMUNITY" : "IDC",
+    public func cells(_ facilities: [String]) -> [String] {
+        [unhcrID.description, sex.rawValue, ageGroup.rawValue, nationality.code, facilities[Int(facility)], community ? "COMMUNITY" : "IDC",
          status.rawValue, statusDate?.description ?? "", arrivalDate.description]
     }
 
     /// The order of caseload.csv: by unhcr_id, then by the rest of the row (bytes).
-    public static func order(_ a: CaseloadRow, _ b: CaseloadRow) -> Bool {
-        if a.unhcrID != b.unhcrID { return a.unhcrID < b.unhcrID }
-        for (x, y) in zip(a.cells, b.cells) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+    public static func order(_ a: CaseloadRow, _ b: CaseloadRow, _ facilities: [String]) -> Bool {
+        if a.key != b.key { return a.key < b.key }
+        for (x, y) in zip(a.cells(facilities), b.cells(facilities)) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
         return false
     }
 }
@@ -76,9 +87,11 @@ public struct PeriodFigures: Sendable, Hashable {
     public var victims: [IndicatorFigures]
     /// Sorted by unhcr_id, then the rest of the row.
     public var caseload: [CaseloadRow]
+    /// The facility codes the caseload rows point to.
+    public var facilities: [String]
 
-    public init(period: Period, migrants: [IndicatorFigures], victims: [IndicatorFigures], caseload: [CaseloadRow]) {
-        self.period = period; self.migrants = migrants; self.victims = victims; self.caseload = caseload
+    public init(period: Period, migrants: [IndicatorFigures], victims: [IndicatorFigures], caseload: [CaseloadRow], facilities: [String] = []) {
+        self.period = period; self.migrants = migrants; self.victims = victims; self.caseload = caseload; self.facilities = facilities
     }
 
     public func indicators(of p: Population) -> [IndicatorFigures] { p == .migrants ? migrants : victims }

@@ -15,7 +15,7 @@ public struct UsedSubmission: Sendable {
 
     /// For tests and tools: records in any order (they are sorted here).
     public init(kind: SubmissionKind, facility: Facility, period: Period, records: [Record], file: Int = 0) {
-        var list = RecordList(records)
+        let list = RecordList(records)
         list.sortByCase()
         self.init(kind: kind, facility: facility, period: period, records: list, file: file)
     }
@@ -46,8 +46,9 @@ public struct SubmissionView {
 
 /// The records of one period case by case: the used submissions (each sorted by case) merged,
 /// so that every record of a case comes together, in path order of the files. Both the rules
-/// across files and the figures read a period this way, one pass each.
-public struct PeriodCases: Sendable {
+/// across files and the figures read a period this way, one pass each; the merge runs during the
+/// pass (a heap of one cursor per submission), so nothing is kept per record.
+public struct PeriodCases {
     /// One record: its case, its submission (index into the period's list, which is in path
     /// order) and its index there.
     public struct Ref: Sendable {
@@ -56,69 +57,81 @@ public struct PeriodCases: Sendable {
         public var index: Int32
     }
 
-    /// Every record of the period, by case, then by submission.
-    public let refs: [Ref]
+    let view: SubmissionView
+    let counts: [Int]
+    /// Each submission's records as raw memory, and their stride: a record's case id is its
+    /// first eight bytes, whichever its kind.
+    let bases: [UnsafeRawPointer?]
+    let strides: [Int]
 
     public init(_ submissions: [UsedSubmission]) {
-        let total = submissions.reduce(0) { $0 + $1.count }
-        let view = SubmissionView(submissions)
-        let counts = submissions.map(\.count)
-        @inline(__always)
-        func caseID(_ s: Int, _ i: Int) -> UInt64 {
-            view.isDetention[s] ? view.detention[s]![i].record.caseID.packed : view.shelter[s]![i].record.caseID.packed
+        let v = SubmissionView(submissions)
+        view = v
+        counts = submissions.map(\.count)
+        precondition(MemoryLayout<Located<DetentionRecord>>.offset(of: \.record.caseID) == 0
+                     && MemoryLayout<Located<ShelterRecord>>.offset(of: \.record.caseID) == 0)
+        bases = submissions.indices.map { s in
+            v.isDetention[s] ? v.detention[s].map { UnsafeRawPointer($0) } : v.shelter[s].map { UnsafeRawPointer($0) }
         }
-        var out: [Ref] = []
-        out.reserveCapacity(total)
-        // A binary heap of cursors, one per submission, ordered by (case, submission).
-        var heap: [(caseID: UInt64, submission: Int32, index: Int32)] = []
-        heap.reserveCapacity(submissions.count)
-        for s in submissions.indices where counts[s] > 0 {
-            heap.append((caseID(s, 0), Int32(s), 0))
-        }
-        @inline(__always)
-        func less(_ a: (caseID: UInt64, submission: Int32, index: Int32), _ b: (caseID: UInt64, submission: Int32, index: Int32)) -> Bool {
-            a.caseID != b.caseID ? a.caseID < b.caseID : a.submission < b.submission
-        }
-        func siftDown(_ start: Int) {
-            var i = start
-            let n = heap.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n && less(heap[l], heap[m]) { m = l }
-                if r < n && less(heap[r], heap[m]) { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
-            }
-        }
-        if heap.count > 1 { for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) } }
-        while let top = heap.first {
-            out.append(Ref(caseID: top.caseID, submission: top.submission, index: top.index))
-            let s = Int(top.submission)
-            let next = Int(top.index) + 1
-            if next < counts[s] {
-                heap[0] = (caseID(s, next), top.submission, Int32(next))
-            } else {
-                heap[0] = heap[heap.count - 1]
-                heap.removeLast()
-            }
-            if !heap.isEmpty { siftDown(0) }
-        }
-        refs = out
+        strides = submissions.indices.map { v.isDetention[$0] ? MemoryLayout<Located<DetentionRecord>>.stride : MemoryLayout<Located<ShelterRecord>>.stride }
     }
 
-    /// Calls `body` with the records of each case in turn (in case order): a slice of `refs`.
-    @inline(__always)
-    public func forEachCase(_ body: (ArraySlice<Ref>) -> Void) {
-        var g = 0
-        let n = refs.count
-        while g < n {
-            let id = refs[g].caseID
-            var h = g + 1
-            while h < n && refs[h].caseID == id { h += 1 }
-            body(refs[g..<h])
-            g = h
+    /// Calls `body` with the records of each case in turn, in case order (the buffer is valid
+    /// during the call only; a case has at most one record a submission).
+    public func forEachCase(_ body: (UnsafeBufferPointer<Ref>) -> Void) {
+        let k = counts.count
+        guard k > 0 else { return }
+        let heap = UnsafeMutablePointer<Ref>.allocate(capacity: k)
+        let group = UnsafeMutablePointer<Ref>.allocate(capacity: k)
+        defer { heap.deallocate(); group.deallocate() }
+        let bases = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: k)
+        let strides = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        defer { bases.deallocate(); strides.deallocate(); counts.deallocate() }
+        for s in 0..<k { bases[s] = self.bases[s]; strides[s] = self.strides[s]; counts[s] = self.counts[s] }
+        @inline(__always) func caseID(_ s: Int, _ i: Int) -> UInt64 { bases[s]!.load(fromByteOffset: i &* strides[s], as: UInt64.self) }
+        var n = 0
+        for s in 0..<k where counts[s] > 0 {
+            heap[n] = Ref(caseID: caseID(s, 0), submission: Int32(s), index: 0)
+            n += 1
         }
+        @inline(__always)
+        func less(_ a: Ref, _ b: Ref) -> Bool { a.caseID != b.caseID ? a.caseID < b.caseID : a.submission < b.submission }
+        @inline(__always)
+        func siftDown(_ start: Int) {
+            var i = start
+            let item = heap[i]
+            while true {
+                let l = 2 &* i &+ 1
+                if l >= n { break }
+                var m = l
+                if l &+ 1 < n && less(heap[l &+ 1], heap[l]) { m = l &+ 1 }
+                if !less(heap[m], item) { break }
+                heap[i] = heap[m]
+                i = m
+            }
+            heap[i] = item
+        }
+        if n > 1 { for i in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(i) } }
+        var g = 0
+        while n > 0 {
+            let top = heap[0]
+            if g > 0 && group[0].caseID != top.caseID {
+                body(UnsafeBufferPointer(start: group, count: g))
+                g = 0
+            }
+            group[g] = top
+            g &+= 1
+            let s = Int(top.submission)
+            let next = Int(top.index) &+ 1
+            if next < counts[s] {
+                heap[0] = Ref(caseID: caseID(s, next), submission: top.submission, index: Int32(next))
+            } else {
+                n &-= 1
+                heap[0] = heap[n]
+            }
+            if n > 1 { siftDown(0) }
+        }
+        if g > 0 { body(UnsafeBufferPointer(start: group, count: g)) }
     }
 }

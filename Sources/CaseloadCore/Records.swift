@@ -123,6 +123,12 @@ public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return (digits / 100_000) * 26 * 100_000 + (packed >> 56 - 0x41) * 100_000 + digits % 100_000
     }
 
+    /// The number of a `sortKey`.
+    public init(sortKey k: UInt64) {
+        let after = k % 100_000, rest = k / 100_000
+        packed = (rest % 26 + 0x41) << 56 | (rest / 26) * 100_000 + after
+    }
+
     public static func < (a: UNHCRID, b: UNHCRID) -> Bool { a.sortKey < b.sortKey }
 }
 
@@ -184,8 +190,8 @@ public struct DetentionRecord: Sendable, Hashable {
     /// The ordinals, for counting without building the codes.
     @inline(__always) public var sexOrdinal: Int { Int(codes & 3) }
     @inline(__always) public var statusOrdinal: Int { Int(codes >> 2 & 15) }
-    /// The interception's ordinal, or `Interception.allCases.count` (UNKNOWN) when missing.
-    @inline(__always) public var interceptionOrdinal: Int { let i = Int(codes >> 6 & 7); return i == 7 ? Interception.allCases.count : i }
+    /// The interception's ordinal, or `Interception.count` (UNKNOWN) when missing.
+    @inline(__always) public var interceptionOrdinal: Int { let i = Int(codes >> 6 & 7); return i == 7 ? Interception.count : i }
 }
 
 /// An accepted record of a `shelter` submission. Names are never kept. Stored compactly, as
@@ -241,10 +247,10 @@ public struct ShelterRecord: Sendable, Hashable {
         set { codes = newValue ? codes | 1 << 10 : codes & ~(1 << 10) }
     }
     @inline(__always) public var sexOrdinal: Int { Int(codes & 3) }
-    /// The sector's ordinal, or `Sector.allCases.count` (UNKNOWN) when missing.
-    @inline(__always) public var sectorOrdinal: Int { let i = Int(codes >> 2 & 15); return i == 15 ? Sector.allCases.count : i }
-    /// The referral's ordinal, or `Referral.allCases.count` (UNKNOWN) when missing.
-    @inline(__always) public var referralOrdinal: Int { let i = Int(codes >> 6 & 15); return i == 15 ? Referral.allCases.count : i }
+    /// The sector's ordinal, or `Sector.count` (UNKNOWN) when missing.
+    @inline(__always) public var sectorOrdinal: Int { let i = Int(codes >> 2 & 15); return i == 15 ? Sector.count : i }
+    /// The referral's ordinal, or `Referral.count` (UNKNOWN) when missing.
+    @inline(__always) public var referralOrdinal: Int { let i = Int(codes >> 6 & 15); return i == 15 ? Referral.count : i }
 }
 
 /// One accepted record of either kind.

@@ -94,6 +94,15 @@ public final class OutputFolder {
             try writeFile(bytes, to: full, sync: false)
         }
 
+        /// A file written piece by piece (a long caseload list).
+        public func create(_ relative: String) throws(OutputError) -> OutputFile {
+            let full = path + "/" + relative
+            if let slash = full.lastIndex(of: "/") { try makeDirectories(String(full[..<slash])) }
+            let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw OutputError("cannot create \(full): \(errnoText())") }
+            return OutputFile(fd: fd, path: full)
+        }
+
         /// Removes the staging folder: the output folder stays as it was.
         public func abort() {
             guard !done else { return }
@@ -151,6 +160,39 @@ public final class OutputFolder {
         guard fd >= 0 else { return }
         defer { close(fd) }
         _ = fsync(fd)
+    }
+}
+
+/// A file of the staging folder being written; closed by `close()` (or when let go).
+public final class OutputFile {
+    private var fd: Int32
+    let path: String
+    public private(set) var bytes = 0
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+
+    public func write(_ b: UnsafeBufferPointer<UInt8>) throws(OutputError) {
+        var done = 0
+        while done < b.count {
+            let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError("cannot write \(path): \(errnoText())")
+            }
+            done += n
+        }
+        bytes += b.count
+    }
+
+    public func close() throws(OutputError) {
+        let rc = Glibc.close(fd)
+        fd = -1
+        if rc != 0 { throw OutputError("cannot write \(path): \(errnoText())") }
     }
 }
 

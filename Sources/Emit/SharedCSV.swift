@@ -23,47 +23,86 @@ public enum CaseloadCSV {
     public static let hxl = ["#date+period", "#beneficiary+code+unhcr", "#beneficiary+sex", "#beneficiary+age_group", "#country+code+nationality",
                              "#loc+code+facility", "#loc+type+placement", "#status+code", "#date+status", "#date+arrival"]
 
-    public static func render(period: Period, rows: [CaseloadRow], hxl withHXL: Bool) -> [UInt8] {
+    public static func render(period: Period, rows: [CaseloadRow], facilities: [String], hxl withHXL: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + rows.count * 80)
+        render(period: period, rows: rows, facilities: facilities, hxl: withHXL) { chunk in out.append(contentsOf: chunk) }
+        return out
+    }
+
+    /// The same, handed to `sink` in chunks of about 64 KiB (a long list is never held whole).
+    public static func render<E: Error>(period: Period, rows: [CaseloadRow], facilities: [String], hxl withHXL: Bool,
+                                        sink: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
         var w = CSVWriter(header: header)
         if withHXL { w.row(hxl.map { .text($0) }) }
         // Every cell of these rows has a strict form (numbers, codes, dates, facility codes): none
-        // needs quoting or neutralising, so rows are written as bytes directly.
-        var out = w.bytes
-        out.reserveCapacity(out.count + rows.count * 80)
+        // needs quoting or neutralising, so rows are written as bytes directly, into a chunk
+        // handed to `sink` when full.
+        let chunk = 1 << 16
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk + 256)
+        defer { buffer.deallocate() }
+        var n = 0
+        for c in w.bytes { buffer[n] = c; n += 1 }
         let p = Array(period.description.utf8)
         let sexes = Sex.allCases.map { Array($0.rawValue.utf8) }
         let groups = AgeGroup.allCases.map { Array($0.rawValue.utf8) }
         let statuses = Status.allCases.map { Array($0.rawValue.utf8) }
         let placements = [Array("IDC".utf8), Array("COMMUNITY".utf8)]
-        var facilities: [String: [UInt8]] = [:]
-        var row = [UInt8](repeating: 0, count: 128)
-        for r in rows {
-            let facility: [UInt8]
-            if let f = facilities[r.facility] { facility = f } else { facility = Array(r.facility.utf8.prefix(40)); facilities[r.facility] = facility }
-            var n = 0
-            put(p, &row, &n)
-            r.unhcrID.write(into: &row, at: n); n += 12; row[n] = 0x2C; n += 1
-            put(sexes[r.sex.ordinal], &row, &n)
-            put(groups[r.ageGroup.index], &row, &n)
-            let code = r.nationality.letters
-            row[n] = code.0; row[n + 1] = code.1; row[n + 2] = code.2; row[n + 3] = 0x2C; n += 4
-            put(facility, &row, &n)
-            put(placements[r.community ? 1 : 0], &row, &n)
-            put(statuses[r.status.ordinal], &row, &n)
-            if let d = r.statusDate { d.write(into: &row, at: n); n += 10 }
-            row[n] = 0x2C; n += 1
-            r.arrivalDate.write(into: &row, at: n); n += 10
-            row[n] = 0x0A; n += 1
-            out.append(contentsOf: row[0..<n])
+        let codes = facilities.map { Array($0.utf8.prefix(40)) }
+        @inline(__always) func put(_ b: [UInt8]) {
+            for c in b { buffer[n] = c; n &+= 1 }
+            buffer[n] = 0x2C
+            n &+= 1
         }
-        return out
+        @inline(__always) func two(_ v: Int) {
+            buffer[n] = UInt8(truncatingIfNeeded: v / 10) &+ 0x30
+            buffer[n &+ 1] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+            n &+= 2
+        }
+        @inline(__always) func date(_ d: Day) {
+            let c = d.civil
+            two(c.year / 100); two(c.year % 100)
+            buffer[n] = 0x2D; n &+= 1
+            two(c.month)
+            buffer[n] = 0x2D; n &+= 1
+            two(c.day)
+        }
+        for r in rows {
+            if n >= chunk {
+                try sink(UnsafeBufferPointer(start: buffer, count: n))
+                n = 0
+            }
+            put(p)
+            // The UNHCR number from its key: five digits, the letter, five digits.
+            let after = Int(r.key % 100_000), rest = Int(r.key / 100_000)
+            let before = rest / 26
+            let letter = UInt8(rest % 26) &+ 0x41
+            buffer[n] = UInt8(before / 10_000) &+ 0x30
+            buffer[n &+ 1] = UInt8(before / 1_000 % 10) &+ 0x30
+            buffer[n &+ 2] = UInt8(before / 100 % 10) &+ 0x30
+            buffer[n &+ 3] = 0x2D
+            buffer[n &+ 4] = UInt8(before / 10 % 10) &+ 0x30
+            buffer[n &+ 5] = UInt8(before % 10) &+ 0x30
+            buffer[n &+ 6] = letter
+            buffer[n &+ 7] = UInt8(after / 10_000) &+ 0x30
+            buffer[n &+ 8] = UInt8(after / 1_000 % 10) &+ 0x30
+            buffer[n &+ 9] = UInt8(after / 100 % 10) &+ 0x30
+            buffer[n &+ 10] = UInt8(after / 10 % 10) &+ 0x30
+            buffer[n &+ 11] = UInt8(after % 10) &+ 0x30
+            buffer[n &+ 12] = 0x2C
+            n &+= 13
+            put(sexes[r.sex.ordinal])
+            put(groups[r.ageGroup.index])
+            let code = r.nationality.letters
+            buffer[n] = code.0; buffer[n &+ 1] = code.1; buffer[n &+ 2] = code.2; buffer[n &+ 3] = 0x2C; n &+= 4
+            put(codes[Int(r.facility)])
+            put(placements[r.community ? 1 : 0])
+            put(statuses[r.status.ordinal])
+            if let d = r.statusDate { date(d) }
+            buffer[n] = 0x2C; n &+= 1
+            date(r.arrivalDate)
+            buffer[n] = 0x0A; n &+= 1
+        }
+        if n > 0 { try sink(UnsafeBufferPointer(start: buffer, count: n)) }
     }
-}
-
-/// Copies a cell and its comma into a row being built.
-@inline(__always)
-private func put(_ b: [UInt8], _ row: inout [UInt8], _ n: inout Int) {
-    for c in b { row[n] = c; n += 1 }
-    row[n] = 0x2C
-    n += 1
 }

@@ -17,3 +17,11 @@ public enum Digest {
 
     public static func sha256(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { sha256($0) } }
 }
+
+/// SHA-256 over bytes that come in pieces (a file written as it is made).
+public final class StreamingDigest {
+    private var hasher = SHA256()
+    public init() {}
+    public func update(_ b: UnsafeBufferPointer<UInt8>) { hasher.update(bufferPointer: UnsafeRawBufferPointer(b)) }
+    public func hex() -> String { Digest.hex(hasher.finalize()) }
+}

@@ -11,8 +11,9 @@ public enum AcrossFiles {
         /// Facility codes in byte order: a principal record's tie goes to the code that sorts first.
         let facilityIndex: [String: Int32]
         let facilityCodes: [String]
-        /// The cases whose principal detention record of `activePeriod` has an active status.
-        var active: [(caseID: UInt64, facility: Int32, status: Status)] = []
+        /// The cases whose principal detention record of `activePeriod` has an active status
+        /// (12 bytes a case: the id, and the facility and status packed).
+        var active = ActiveCases()
         var activePeriod: Period?
 
         public init(registry: Registry) {
@@ -23,29 +24,74 @@ public enum AcrossFiles {
         /// The issues of period `p`, whose used submissions are `submissions` (in path order, read
         /// case by case through `cases`); `files` are the judged files the submissions point into.
         public mutating func advance(_ p: Period, submissions: [UsedSubmission], cases: PeriodCases, files: [JudgedFile]) -> [Issue] {
-            var out: [Issue] = []
-            let facilities = submissions.map { facilityIndex[$0.facility.code] ?? 0 }
-            // The used detention file of each facility in this period.
+            let pass = begin(p, submissions: submissions, files: files)
+            cases.forEachCase { pass.visit($0) }
+            return end(pass)
+        }
+
+        /// A pass over period `p`, for a walk over its cases that other passes share.
+        public func begin(_ p: Period, submissions: [UsedSubmission], files: [JudgedFile]) -> Pass {
+            Pass(rules: self, p, submissions, files, previous: activePeriod == p.previous ? active : ActiveCases())
+        }
+
+        /// The issues of the pass's period; the rules now know the cases in care at its end.
+        public mutating func end(_ pass: Pass) -> [Issue] {
+            pass.finish()
+            active = pass.nextActive
+            activePeriod = pass.p
+            return pass.out
+        }
+
+        /// One period of the rules: fed the period's cases one by one, in case order.
+        public final class Pass {
+            let rules: PeriodRules
+            let p: Period
+            let submissions: [UsedSubmission]
+            let files: [JudgedFile]
+            let view: SubmissionView
+            let facilities: [Int32]
+            /// The used detention file of each facility in this period.
             var detentionFile: [Int32: Int] = [:]
-            for (s, sub) in submissions.enumerated() where sub.kind == .detention { detentionFile[facilities[s]] = sub.file }
-            let previous = activePeriod == p.previous ? active : []
-            let view = SubmissionView(submissions)
-            var nextActive: [(caseID: UInt64, facility: Int32, status: Status)] = []
+            let previous: ActiveCases
             var k = 0
-            cases.forEachCase { group in
-                let id = group.first!.caseID
+            var nextActive = ActiveCases()
+            var out: [Issue] = []
+
+            init(rules: PeriodRules, _ p: Period, _ submissions: [UsedSubmission], _ files: [JudgedFile],
+                 previous: ActiveCases) {
+                self.rules = rules
+                self.p = p
+                self.submissions = submissions
+                self.files = files
+                self.previous = previous
+                view = SubmissionView(submissions)
+                facilities = submissions.map { rules.facilityIndex[$0.facility.code] ?? 0 }
+                for (s, sub) in submissions.enumerated() where sub.kind == .detention { detentionFile[facilities[s]] = sub.file }
+                // At most one case in care per detention record with an active status.
+                var activeRecords = 0
+                for (s, sub) in submissions.enumerated() where view.isDetention[s] {
+                    for i in 0..<sub.count where view.detention[s]![i].record.status.isActive { activeRecords += 1 }
+                }
+                nextActive.ids.reserveCapacity(activeRecords)
+                nextActive.info.reserveCapacity(activeRecords)
+            }
+
+            @inline(__always)
+            public func visit(_ group: UnsafeBufferPointer<PeriodCases.Ref>) {
+                let id = group[0].caseID
                 // CONTINUITY: cases in care at the end of the month before, now in no detention list.
-                while k < previous.count && previous[k].caseID < id {
-                    continuity(previous[k], p, detentionFile, files, &out)
+                let n = previous.ids.count
+                while k < n && previous.ids[k] < id {
+                    rules.continuity(previous[k], p, detentionFile, files, &out)
                     k += 1
                 }
-                var inDetention = false
-                if k < previous.count && previous[k].caseID == id {
+                if k < n && previous.ids[k] == id {
+                    var inDetention = false
                     for r in group where view.isDetention[Int(r.submission)] { inDetention = true; break }
-                    if !inDetention { continuity(previous[k], p, detentionFile, files, &out) }
+                    if !inDetention { rules.continuity(previous[k], p, detentionFile, files, &out) }
                     k += 1
                 }
-                if group.count > 1 { conflict(group, p, submissions, view, files, &out) }
+                if group.count > 1 { rules.conflict(group, p, submissions, view, files, &out) }
                 // The principal detention record: the latest arrival, then the facility code first.
                 var best: (arrival: Day, facility: Int32, status: Status)?
                 for r in group {
@@ -55,20 +101,21 @@ public enum AcrossFiles {
                     if let b = best, !(d.arrival != b.arrival ? d.arrival > b.arrival : f < b.facility) { continue }
                     best = (d.arrival, f, d.status)
                 }
-                if let b = best, b.status.isActive { nextActive.append((id, b.facility, b.status)) }
+                if let b = best, b.status.isActive { nextActive.append(id, facility: b.facility, status: b.status) }
             }
-            while k < previous.count {
-                continuity(previous[k], p, detentionFile, files, &out)
-                k += 1
+
+            /// The cases in care at the end of the month before that no case of the period came after.
+            func finish() {
+                while k < previous.ids.count {
+                    rules.continuity(previous[k], p, detentionFile, files, &out)
+                    k += 1
+                }
             }
-            active = nextActive
-            activePeriod = p
-            return out
         }
 
         /// A case in care at the end of the month before `p` and in no accepted detention list of
         /// `p`, although the facility of its principal record has a used submission for `p`.
-        private func continuity(_ c: (caseID: UInt64, facility: Int32, status: Status), _ p: Period,
+        func continuity(_ c: (caseID: UInt64, facility: Int32, status: Status), _ p: Period,
                                 _ detentionFile: [Int32: Int], _ files: [JudgedFile], _ out: inout [Issue]) {
             guard let target = detentionFile[c.facility] else { return }
             let facility = facilityCodes[Int(c.facility)]
@@ -79,7 +126,7 @@ public enum AcrossFiles {
 
         /// The records of one case in one period that disagree on sex, birth date or nationality:
         /// one issue, on the last of them, with the first field that disagrees.
-        private func conflict(_ group: ArraySlice<PeriodCases.Ref>, _ p: Period, _ submissions: [UsedSubmission],
+        func conflict(_ group: UnsafeBufferPointer<PeriodCases.Ref>, _ p: Period, _ submissions: [UsedSubmission],
                               _ view: SubmissionView, _ files: [JudgedFile], _ out: inout [Issue]) {
             struct Seen { var sex: Sex; var birth: PartialDate; var nationality: Country; var submission: Int; var line: Int32 }
             let seen: [Seen] = group.map { r in
@@ -111,6 +158,21 @@ public enum AcrossFiles {
                                  message: "'\(mine)' here but '\(value(other))' in \(WrittenBack.path(files[submissions[other.submission].file].path)):\(other.line) for the same case in \(p)"))
                 return
             }
+        }
+    }
+
+    /// Cases in care at the end of a period, in case order: ids, and facility index and status.
+    public struct ActiveCases: Sendable {
+        var ids: [UInt64] = []
+        var info: [UInt32] = []
+
+        mutating func append(_ id: UInt64, facility: Int32, status: Status) {
+            ids.append(id)
+            info.append(UInt32(bitPattern: facility) << 4 | UInt32(status.ordinal))
+        }
+
+        subscript(_ k: Int) -> (caseID: UInt64, facility: Int32, status: Status) {
+            (ids[k], Int32(bitPattern: info[k] >> 4), Status(ordinal: Int(info[k] & 15)))
         }
     }
 

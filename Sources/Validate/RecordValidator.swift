@@ -7,7 +7,7 @@ public struct RecordValidator {
     public let kind: SubmissionKind
     public let period: Period
     /// Valid case ids of earlier records of this file, with the line that used each first.
-    private let seen = CaseTable<Int>(capacity: 1024)
+    private let seen = CaseTable<Int32>(capacity: 1024)
     private let bounds: PeriodBounds
     /// The list cells already read, one memo per list field of the kind.
     private let memos: [ListMemo]
@@ -44,7 +44,7 @@ public struct RecordValidator {
             }
             var findings = c.findings
             var accepted = record
-            if let id = c.caseID, let first = seen.insertIfAbsent(id, raw.line) {
+            if let id = c.caseID, let first = seen.insertIfAbsent(id, Int32(clamping: raw.line)) {
                 findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText(),
                                         message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
                 accepted = nil

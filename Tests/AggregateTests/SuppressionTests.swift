@@ -115,6 +115,15 @@ struct AggregatorUnitTests {
         #expect(lowerMedian([9, 1]) == 1)
         #expect(lowerMedian([11, 30, 30, 50, 121, 150]) == 30)
         #expect(lowerMedian([5, 1, 3]) == 3)
+        // Selection in place agrees with sorting, on many shapes (ties, runs, sorted, reversed).
+        var rng = SeededRandom(seed: 4)
+        for n in 1...300 {
+            let spread = [2, 7, 1_000, 100_000][n % 4]
+            var values = (0..<n).map { _ in Int(rng.next() % UInt64(spread)) }
+            if n % 5 == 0 { values.sort() }
+            if n % 7 == 0 { values.sort(by: >) }
+            #expect(lowerMedian(values) == values.sorted()[(n - 1) / 2], "n = \(n)")
+        }
     }
 
     static func victim(nationality: String, country: String) -> ShelterRecord {

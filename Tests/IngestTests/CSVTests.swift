@@ -6,7 +6,7 @@ import Testing
 /// Reads every row of some CSV bytes with the scanner.
 func scan(_ text: [UInt8], limits: Limits = Limits()) throws(CSVFailure) -> (delimiter: UInt8, rows: [(line: Int, cells: [String])]) {
     try text.withUnsafeBufferPointer { buf throws(CSVFailure) in
-        var s = CSVScanner(buf, limits: limits)
+        let s = CSVScanner(buf, limits: limits)
         var rows: [(Int, [String])] = []
         while let line = try s.nextRow() {
             rows.append((line, (0..<s.cellCount).map { String(decoding: s.cell($0), as: UTF8.self) }))

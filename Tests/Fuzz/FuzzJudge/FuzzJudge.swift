@@ -31,7 +31,7 @@ func fuzzJudge(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     // issues.csv reads back as RFC 4180 with nine cells a row, one row per issue, and no text
     // cell starts (after spaces and control characters) with a formula character.
     csv.withUnsafeBufferPointer { out in
-        var scanner = CSVScanner(out)
+        let scanner = CSVScanner(out)
         var rows = 0
         do {
             while let _ = try scanner.nextRow() {
