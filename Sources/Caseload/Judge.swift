@@ -100,16 +100,13 @@ public enum FileJudge {
                              reader: ((RowEvent) -> Void) -> (findings: [Finding], rejected: Bool)) {
         var validator = RecordValidator(kind: name.kind, period: name.period)
         var recordFindings: [Finding] = []
-        var records = RecordList()
+        let records = RecordList()
         var accepted = 0, rejected = 0
         let (fileFindings, fileRejected) = reader { event in
-            let j = validator.judge(event)
-            if !j.findings.isEmpty { recordFindings += j.findings }
-            if let r = j.record {
-                records.append(r, line: event.line)
-                accepted += 1
-            } else if j.isRecord {
-                rejected += 1
+            switch validator.judge(event, into: records, findings: &recordFindings) {
+            case .accepted: accepted += 1
+            case .rejected: rejected += 1
+            case .skipped: break
             }
         }
         if fileRejected {
@@ -134,16 +131,6 @@ public enum FileJudge {
         records.sortByCase()
         f.records = records
         f.outcome = .accepted
-    }
-}
-
-extension RowEvent {
-    var line: Int {
-        switch self {
-        case .record(let r): return r.line
-        case .fieldCount(let l, _, _): return l
-        case .blank(let l): return l
-        }
     }
 }
 

@@ -24,8 +24,10 @@ public enum Pipeline {
         public var registry: Registry
         public var files: [JudgedFile]
         public var issues: [Issue]
-        /// Wall-clock seconds by stage (`judge`, `periods`, `across`, `aggregate`, `render`,
-        /// `write`), for the log and `make bench`.
+        /// Wall-clock seconds by stage, for the log and `make bench`: `judge` (every file judged,
+        /// the periods handled as they complete), `periods` (of which the period stage took:
+        /// `walk`, the rules across files and the figures, and `caseload`, its caseload.csv),
+        /// `render` and `write` (the rest of the outputs, and the swap).
         public var timings: [String: Double] = [:]
     }
 

@@ -78,7 +78,7 @@ extension Pipeline {
         let history = History(registry: registry)
         var across: [Issue] = []
         var figures: [PeriodFigures] = []
-        var t: [String: Double] = ["periods": 0]
+        var t: [String: Double] = ["periods": 0, "walk": 0, "caseload": 0]
         let started = Clock.wall()
         var judgement: Judgement
         do {
@@ -92,6 +92,7 @@ extension Pipeline {
                     return
                 }
                 // One walk over the period's cases feeds the rules across files and the figures.
+                var c = Clock.wall()
                 let rulesPass = rules.begin(work.period, submissions: used, files: files)
                 let figuresPass = history.begin(work.period, submissions: used)
                 PeriodCases(used).forEachCase { group in
@@ -100,6 +101,9 @@ extension Pipeline {
                 }
                 across += rules.end(rulesPass)
                 var f = figuresPass.finish()
+                t["walk"]! += Clock.wall() - c
+                c = Clock.wall()
+                defer { t["caseload"]! += Clock.wall() - c }
                 // The caseload list goes out at once; the rest of the period's outputs need the
                 // data quality of the whole run.
                 let path = caseloadPath(f.period)

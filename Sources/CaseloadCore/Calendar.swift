@@ -24,18 +24,15 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Day ordinals of 1 January for the years most dates fall in, and of the first of each month
-    /// in a common year: a date of those years costs two table reads.
-    static let firstYear = 1850
-    static let yearStarts: [Int32] = (firstYear..<firstYear + 400).map { Int32(civilDays($0, 1, 1)) }
-    static let monthStarts: [Int32] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
-
+    /// Days from 1970-01-01, for a valid date of years 1…9999: the days before its year (leap
+    /// days counted by divisions by constants), before its month, and its day; no table, no branch
+    /// but the leap day.
     @inline(__always)
     static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
-        let k = y &- firstYear
-        guard k >= 0, k < 400, m >= 1, m <= 12 else { return civilDays(y, m, d) }
-        let leapDay = m > 2 && isLeap(y) ? 1 : 0
-        return Int(yearStarts[k]) &+ Int(monthStarts[m &- 1]) &+ leapDay &+ d &- 1
+        let p = y &- 1
+        let beforeYear = 365 &* p &+ p / 4 &- p / 100 &+ p / 400 &- 719_162
+        let beforeMonth = m >= 3 ? (153 &* (m &- 3) &+ 2) / 5 &+ 59 &+ (isLeap(y) ? 1 : 0) : (m == 1 ? 0 : 31)
+        return beforeYear &+ beforeMonth &+ d &- 1
     }
 
     // Howard Hinnant's algorithms (days_from_civil / civil_from_days).

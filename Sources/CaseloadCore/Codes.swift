@@ -18,6 +18,8 @@ public struct CodeTable<C: Code>: @unchecked Sendable {
     public let n: Int
     /// An open-addressing index of the entries by a hash of their first word and length (-1: empty).
     let slots: UnsafeMutablePointer<Int8>
+    /// The one-byte codes by their byte, either case (-1: none): `M`, `Y`, `1` at a lookup.
+    let single: UnsafeMutablePointer<Int8>
     static var slotCount: Int { 64 }
 
     @inline(__always)
@@ -35,6 +37,15 @@ public struct CodeTable<C: Code>: @unchecked Sendable {
             var w: (UInt64, UInt64, UInt64) = (0, 0, 0)
             for (k, x) in b.enumerated() { CodeTable.put(x, at: k, into: &w) }
             entries[i] = Entry(w0: w.0, w1: w.1, w2: w.2, count: b.count)
+        }
+        single = .allocate(capacity: 256)
+        single.initialize(repeating: -1, count: 256)
+        for (i, c) in cases.enumerated() {
+            let b = Array(c.rawValue.utf8)
+            if b.count == 1 {
+                single[Int(b[0])] = Int8(i)
+                if b[0] >= 0x41 && b[0] <= 0x5A { single[Int(b[0] + 0x20)] = Int8(i) }
+            }
         }
         slots = .allocate(capacity: CodeTable.slotCount)
         slots.initialize(repeating: -1, count: CodeTable.slotCount)
@@ -75,6 +86,10 @@ public struct CodeTable<C: Code>: @unchecked Sendable {
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> C? {
         let count = bytes.count
         guard count > 0, count <= 24, let p = bytes.baseAddress else { return nil }
+        if count == 1 {
+            let i = single[Int(p[0])]
+            return i < 0 ? nil : C(ordinal: Int(i))
+        }
         @inline(__always) func word(_ from: Int) -> UInt64 {
             var v: UInt64 = 0
             var i = min(count, from &+ 8) &- 1

@@ -292,11 +292,15 @@ public enum Record: Sendable, Hashable {
 public struct RawRecord {
     public var line: Int
     public var nulSeparatedLists: Bool
-    @usableFromInline let fields: RawFields
+    /// The slices of `RawFields`, which the reader keeps alive (plain pointers: a record view
+    /// costs no reference counting).
+    @usableFromInline let starts: UnsafeMutablePointer<UnsafePointer<UInt8>?>
+    @usableFromInline let counts: UnsafeMutablePointer<Int>
 
     public init(line: Int, fields: RawFields, nulSeparatedLists: Bool) {
         self.line = line
-        self.fields = fields
+        starts = fields.starts
+        counts = fields.counts
         self.nulSeparatedLists = nulSeparatedLists
     }
 
@@ -304,8 +308,8 @@ public struct RawRecord {
     @inline(__always)
     public subscript(_ f: Field) -> UnsafeBufferPointer<UInt8>? {
         let i = f.ordinal
-        guard let p = fields.starts[i] else { return nil }
-        return UnsafeBufferPointer(start: p, count: fields.counts[i])
+        guard let p = starts[i] else { return nil }
+        return UnsafeBufferPointer(start: p, count: counts[i])
     }
 
     /// A value as a test writes it: a cell, or XML `code` items.
@@ -337,7 +341,7 @@ public struct RawRecord {
             for (i, r) in ranges.enumerated() {
                 if let r, let base = buf.baseAddress { fields.set(i, base + r.lowerBound, r.count) }
             }
-            return body(RawRecord(line: line, fields: fields, nulSeparatedLists: nul))
+            return withExtendedLifetime(fields) { body(RawRecord(line: line, fields: fields, nulSeparatedLists: nul)) }
         }
     }
 }

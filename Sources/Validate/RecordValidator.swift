@@ -10,13 +10,13 @@ public struct RecordValidator {
     private let seen = CaseTable<Int32>(capacity: 1024)
     private let bounds: PeriodBounds
     /// The list cells already read, one memo per list field of the kind.
-    private let memos: [ListMemo]
+    private let memos: (ListMemo, ListMemo)
 
     public init(kind: SubmissionKind, period: Period) {
         self.kind = kind
         self.period = period
         bounds = PeriodBounds(period)
-        memos = (0..<2).map { _ in ListMemo() }
+        memos = (ListMemo(), ListMemo())
     }
 
     /// The judgement of one row.
@@ -29,30 +29,56 @@ public struct RecordValidator {
     }
 
     public mutating func judge(_ event: RowEvent) -> Judgement {
+        let records = RecordList()
+        var findings: [Finding] = []
+        let verdict = judge(event, into: records, findings: &findings)
+        return Judgement(record: records.all.first?.record, findings: findings, isRecord: verdict != .skipped)
+    }
+
+    /// What became of a row.
+    public enum Verdict: Sendable { case accepted, rejected, skipped }
+
+    /// Judges one row: an accepted record goes into `records`, findings after `findings`.
+    @inline(__always)
+    public mutating func judge(_ event: RowEvent, into records: RecordList, findings: inout [Finding]) -> Verdict {
         switch event {
         case .blank(let line):
-            return Judgement(record: nil, findings: [Finding(.BLANK_ROW, line: line, message: "the row is empty and is skipped")], isRecord: false)
+            findings.append(Finding(.BLANK_ROW, line: line, message: "the row is empty and is skipped"))
+            return .skipped
         case let .fieldCount(line, found, expected):
-            return Judgement(record: nil, findings: [Finding(.FIELD_COUNT, line: line,
-                message: "the row has \(found) cell\(found == 1 ? "" : "s") but the header has \(expected)")], isRecord: true)
+            findings.append(Finding(.FIELD_COUNT, line: line,
+                message: "the row has \(found) cell\(found == 1 ? "" : "s") but the header has \(expected)"))
+            return .rejected
         case .record(let raw):
-            var c = Checker(raw: raw, bounds: bounds, memos: memos)
-            let record: Record?
+            var c = Checker(raw: raw, bounds: bounds, memos: (Unmanaged.passUnretained(memos.0), Unmanaged.passUnretained(memos.1)))
+            let line = Int32(clamping: raw.line)
+            var detention: DetentionRecord?, shelter: ShelterRecord?
             switch kind {
-            case .detention: record = c.detention().map(Record.detention)
-            case .shelter: record = c.shelter().map(Record.shelter)
+            case .detention: detention = c.detention()
+            case .shelter: shelter = c.shelter()
             }
-            var findings = c.findings
-            var accepted = record
-            if let id = c.caseID, let first = seen.insertIfAbsent(id, Int32(clamping: raw.line)) {
-                findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText(),
-                                        message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
-                accepted = nil
+            var duplicate = false
+            if let id = c.caseID, let first = seen.insertIfAbsent(id, line) {
+                c.findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText(),
+                                          message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
+                duplicate = true
             }
-            if findings.count > 1 {
-                findings.sort { ($0.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $0.code) < ($1.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $1.code) }
+            if !c.findings.isEmpty {
+                if c.findings.count > 1 {
+                    c.findings.sort { ($0.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $0.code) < ($1.field.map { Field(rawValue: $0)?.ordinal ?? 99 } ?? 99, $1.code) }
+                }
+                findings += c.findings
             }
-            return Judgement(record: accepted, findings: findings, isRecord: true)
+            if duplicate { return .rejected }
+            if let d = detention {
+                records.detention.append(Located(d, line: line))
+                return .accepted
+            }
+            if let s = shelter {
+                records.shelter.append(Located(s, line: line))
+                return .accepted
+            }
+            return .rejected
         }
     }
 }
@@ -77,13 +103,14 @@ struct PeriodBounds {
 struct Checker {
     let raw: RawRecord
     let bounds: PeriodBounds
-    let memos: [ListMemo]
+    /// The validator's memos, which outlive the checker.
+    let memos: (Unmanaged<ListMemo>, Unmanaged<ListMemo>)
     var period: Period { bounds.period }
     var findings: [Finding] = []
     var failed = false
     var caseID: CaseID?
 
-    init(raw: RawRecord, bounds: PeriodBounds, memos: [ListMemo]) {
+    init(raw: RawRecord, bounds: PeriodBounds, memos: (Unmanaged<ListMemo>, Unmanaged<ListMemo>)) {
         self.raw = raw
         self.bounds = bounds
         self.memos = memos
@@ -104,6 +131,7 @@ struct Checker {
 
     // MARK: value types
 
+    @inline(__always)
     mutating func required(_ f: Field) -> UnsafeBufferPointer<UInt8>? {
         guard let t = text(f) else {
             fail(.REQUIRED, f, "a value is required")
@@ -112,6 +140,7 @@ struct Checker {
         return t
     }
 
+    @inline(__always)
     mutating func caseIdentifier() -> CaseID? {
         guard let t = required(.case_id) else { return nil }
         guard let id = CaseID(bytes: t) else {
@@ -122,6 +151,7 @@ struct Checker {
         return id
     }
 
+    @inline(__always)
     mutating func unhcrIdentifier() -> (ok: Bool, value: UNHCRID?) {
         guard let t = text(.unhcr_id) else { return (true, nil) }
         guard let id = UNHCRID(bytes: t) else {
@@ -131,6 +161,7 @@ struct Checker {
         return (true, id)
     }
 
+    @inline(__always)
     mutating func code<C: Code>(_ f: Field, _ type: C.Type, required: Bool) -> (ok: Bool, value: C?) {
         guard let t = required ? self.required(f) : text(f) else { return (!required, nil) }
         guard let c = C.parse(t) else {
@@ -140,6 +171,7 @@ struct Checker {
         return (true, c)
     }
 
+    @inline(__always)
     mutating func country(_ f: Field) -> Country? {
         guard let t = required(f) else { return nil }
         guard let c = Country.parse(t) else {
@@ -150,12 +182,13 @@ struct Checker {
     }
 
     /// A list field, through the file's memo of list cells (`memo` is the field's).
-    mutating func list<C: Code>(_ f: Field, _ type: C.Type, required: Bool, memo: ListMemo) -> (ok: Bool, value: CodeSet<C>) {
+    @inline(__always)
+    mutating func list<C: Code>(_ f: Field, _ type: C.Type, required: Bool, memo: Unmanaged<ListMemo>) -> (ok: Bool, value: CodeSet<C>) {
         guard let t = raw[f], let base = t.baseAddress else { return list(f, type, required: required) }
         let h = ListMemo.hash(base, t.count)
-        if let bits = memo.find(t, hash: h) { return (true, CodeSet(bits: bits)) }
+        if let bits = memo._withUnsafeGuaranteedRef({ $0.find(t, hash: h) }) { return (true, CodeSet(bits: bits)) }
         let r = list(f, type, required: required)
-        if r.ok && !r.value.isEmpty { memo.insert(t, hash: h, r.value.bits) }
+        if r.ok && !r.value.isEmpty { memo._withUnsafeGuaranteedRef { $0.insert(t, hash: h, r.value.bits) } }
         return r
     }
 
@@ -204,6 +237,7 @@ struct Checker {
         return (true, set)
     }
 
+    @inline(__always)
     mutating func boolean(_ f: Field) -> (ok: Bool, value: Bool) {
         guard let t = text(f) else { return (true, false) }
         guard let w = BooleanWord.parse(t) else {
@@ -214,6 +248,7 @@ struct Checker {
     }
 
     /// A date; `ok` is false when the field failed (missing and required, bad, or in the future).
+    @inline(__always)
     mutating func date(_ f: Field, required: Bool) -> (ok: Bool, value: Day?) {
         guard let t = required ? self.required(f) : text(f) else { return (!required, nil) }
         guard let d = DateParser.day(t) else {
@@ -227,6 +262,7 @@ struct Checker {
         return (true, d)
     }
 
+    @inline(__always)
     mutating func birthDate() -> PartialDate? {
         guard let t = required(.birth_date) else { return nil }
         guard let d = DateParser.partial(t) else {
@@ -242,11 +278,13 @@ struct Checker {
 
     // MARK: rules across fields
 
+    @inline(__always)
     mutating func notBefore(_ f: Field, _ d: Day?, _ other: Field, _ o: Day?, _ what: String) {
         guard let d, let o, d < o else { return }
         fail(.DATE_ORDER, f, "\(d) is before \(what) (\(o))")
     }
 
+    @inline(__always)
     mutating func ageRules(_ birth: PartialDate?, minorFlag: Bool) {
         guard let birth else { return }
         let age = birth.age(atEndOf: period)
@@ -275,8 +313,8 @@ struct Checker {
             statusDate.ok = false
         }
         let uam = boolean(.unaccompanied_minor)
-        let vulnerabilities = list(.vulnerabilities, Vulnerability.self, required: false, memo: memos[0])
-        let services = list(.services, Service.self, required: false, memo: memos[1])
+        let vulnerabilities = list(.vulnerabilities, Vulnerability.self, required: false, memo: memos.0)
+        let services = list(.services, Service.self, required: false, memo: memos.1)
 
         notBefore(.arrival_date, arrival.value, .birth_date, birth?.earliest, "the birth date")
         if let s = status.value, s.isExit, let sd = statusDate.value {
@@ -303,11 +341,11 @@ struct Checker {
         let identification = date(.identification_date, required: true)
         let admission = date(.admission_date, required: true)
         let discharge = date(.discharge_date, required: false)
-        let exploitation = list(.exploitation, Exploitation.self, required: true, memo: memos[0])
+        let exploitation = list(.exploitation, Exploitation.self, required: true, memo: memos.0)
         let sector = code(.sector, Sector.self, required: false)
         let exploitationCountry = country(.exploitation_country)
         let referral = code(.referral, Referral.self, required: false)
-        let assistance = list(.assistance, Assistance.self, required: true, memo: memos[1])
+        let assistance = list(.assistance, Assistance.self, required: true, memo: memos.1)
         let consent = boolean(.consent_to_share)
 
         let earliest = birth?.earliest

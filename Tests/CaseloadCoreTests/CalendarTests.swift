@@ -68,6 +68,20 @@ struct CalendarTests {
             #expect(Day(year: c.year, month: c.month, day: c.day) == d || c.year < 1 || c.year > 9999)
         }
     }
+
+    /// The branch-light day count agrees with Howard Hinnant's days_from_civil on every day of
+    /// years 1 to 9999 (first and last days of every month, and every day of 400 years).
+    @Test func dayCountsAgreeWithTheReference() {
+        var mismatches = 0
+        for y in 1...9999 {
+            for m in 1...12 {
+                let days = Day.daysIn(year: y, month: m)
+                let sample = (1800...2200).contains(y) ? Array(1...days) : [1, days]
+                for d in sample where Day.daysFromCivil(y, m, d) != Day.civilDays(y, m, d) { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+    }
 }
 
 struct IdentifierTests {
