@@ -98,6 +98,16 @@ public final class CSVScanner {
         side.deallocate()
     }
 
+    /// Where cell `i` of the last row starts and how long it is, without making a buffer: for a
+    /// reader that copies many cells a row. `nil` start for an empty cell.
+    @inline(__always)
+    public func cellSlice(_ i: Int) -> (UnsafePointer<UInt8>?, Int) {
+        let n = cellLength[i]
+        if n == 0 { return (nil, 0) }
+        let s = cellStart[i]
+        return (s >= 0 ? base + s : UnsafePointer(side) + (-1 - s), n)
+    }
+
     /// The value of cell `i` of the last row (valid until the next row is read).
     @inline(__always)
     public func cell(_ i: Int) -> UnsafeBufferPointer<UInt8> {

@@ -28,7 +28,8 @@ public enum CSVSubmissionReader {
     /// order of judging, after `EMPTY_FILE`, which a bad byte rules out).
     public static func read(source: ByteSource, kind: SubmissionKind, limits: Limits = Limits(),
                             onRow: (RowEvent) -> Void) -> Outcome {
-        let scanner = CSVScanner(source: source, limits: limits)
+        // A window of 256 KiB, or the whole of a smaller file (it grows for a longer row).
+        let scanner = CSVScanner(source: source, limits: limits, chunk: min(1 << 18, source.size + 64))
         var out: Outcome
         if !scanner.hasHeaderLine {
             out = Outcome(findings: [Finding(.EMPTY_FILE, message: "the file has no header line")], rejected: true)
@@ -51,7 +52,7 @@ public enum CSVSubmissionReader {
             // One record view for the whole file: its slices are rewritten row by row.
             let fields = RawFields()
             var raw = RawRecord(line: 0, fields: fields, nulSeparatedLists: false)
-            let columns = mapping.map { (column: $0.0, field: $0.1.ordinal) }
+            let columns = mapping.map(\.0), ordinals = mapping.map { $0.1.ordinal }
             // Rows are read to the end even when the header is bad: a CSV_SYNTAX or TOO_LARGE
             // further down comes first in the order of judging.
             while let line = try scanner.nextRow(keepCells: width + 1) {
@@ -62,9 +63,11 @@ public enum CSVSubmissionReader {
                     onRow(.fieldCount(line: line, found: scanner.cellCount, expected: width))
                 } else {
                     raw.line = line
-                    for (col, field) in columns {
-                        let c = scanner.cell(col)
-                        fields.set(field, c.isEmpty ? nil : c.baseAddress, c.count)
+                    let starts = fields.starts, counts = fields.counts
+                    for k in 0..<columns.count {
+                        let (p, n) = scanner.cellSlice(columns[k])
+                        starts[ordinals[k]] = p
+                        counts[ordinals[k]] = n
                     }
                     onRow(.record(raw))
                 }

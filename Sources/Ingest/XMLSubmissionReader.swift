@@ -200,19 +200,26 @@ extension String {
 final class Feeder {
     let source: ByteSource
     static let size = 1 << 18
-    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Feeder.size)
+    /// Chunks of 256 KiB (a smaller file is one chunk, in a buffer of its size).
+    let capacity: Int
+    let buffer: UnsafeMutablePointer<UInt8>
     /// The bytes handed over before the root element started.
     var prolog: [UInt8] = []
     var inProlog = true {
         didSet { if !inProlog { prolog = [] } }
     }
 
-    init(_ source: ByteSource) { self.source = source }
+    init(_ source: ByteSource) {
+        self.source = source
+        capacity = max(1, min(Feeder.size, source.size))
+        buffer = .allocate(capacity: capacity)
+    }
+
     deinit { buffer.deallocate() }
 
     /// The next chunk, in `buffer`: its size, 0 at the end.
     func next() -> Int {
-        let n = source.read(into: buffer, max: Feeder.size)
+        let n = source.read(into: buffer, max: capacity)
         if inProlog && n > 0 { prolog.append(contentsOf: UnsafeBufferPointer(start: buffer, count: n)) }
         return n
     }

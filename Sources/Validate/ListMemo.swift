@@ -10,17 +10,28 @@ final class ListMemo {
     static let slots = 1024
     static let capacity = 512
     static let arenaSize = 1 << 16
-    private let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: ListMemo.slots)
-    private let offsets = UnsafeMutablePointer<Int32>.allocate(capacity: ListMemo.slots)
-    private let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: ListMemo.slots)
-    private let bits = UnsafeMutablePointer<UInt16>.allocate(capacity: ListMemo.slots)
-    private let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: ListMemo.arenaSize)
+    private var hashes: UnsafeMutablePointer<UInt64>!
+    private var offsets: UnsafeMutablePointer<Int32>!
+    private var lengths: UnsafeMutablePointer<Int32>!
+    private var bits: UnsafeMutablePointer<UInt16>!
+    private var arena: UnsafeMutablePointer<UInt8>!
     private var used = 0
     private var count = 0
 
-    init() { lengths.initialize(repeating: -1, count: ListMemo.slots) }
+    /// Nothing is allocated until a first list is kept (a small file may have none to keep).
+    init() {}
+
+    private func allocate() {
+        hashes = .allocate(capacity: ListMemo.slots)
+        offsets = .allocate(capacity: ListMemo.slots)
+        lengths = .allocate(capacity: ListMemo.slots)
+        lengths.initialize(repeating: -1, count: ListMemo.slots)
+        bits = .allocate(capacity: ListMemo.slots)
+        arena = .allocate(capacity: ListMemo.arenaSize)
+    }
 
     deinit {
+        guard hashes != nil else { return }
         hashes.deallocate()
         offsets.deallocate()
         lengths.deallocate()
@@ -49,7 +60,7 @@ final class ListMemo {
     /// The code bits of a list cell seen before.
     @inline(__always)
     func find(_ cell: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> UInt16? {
-        guard let p = cell.baseAddress else { return nil }
+        guard count > 0, let p = cell.baseAddress else { return nil }
         let n = cell.count
         var s = Int(truncatingIfNeeded: h) & (ListMemo.slots - 1)
         while lengths[s] >= 0 {
@@ -64,6 +75,7 @@ final class ListMemo {
         guard let p = cell.baseAddress else { return }
         let n = cell.count
         guard count < ListMemo.capacity, used + n <= ListMemo.arenaSize else { return }
+        if hashes == nil { allocate() }
         var s = Int(truncatingIfNeeded: h) & (ListMemo.slots - 1)
         while lengths[s] >= 0 { s = (s + 1) & (ListMemo.slots - 1) }
         (arena + used).update(from: p, count: n)
