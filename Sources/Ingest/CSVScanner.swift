@@ -75,10 +75,10 @@ public final class CSVScanner {
             capacity = memory.count
             eof = true
         } else {
-            let o = UnsafeMutablePointer<UInt8>.allocate(capacity: max(chunk, 64))
+            let o = UnsafeMutablePointer<UInt8>.allocate(capacity: max(chunk, 4))
             owned = o
             base = UnsafePointer(o)
-            capacity = max(chunk, 64)
+            capacity = max(chunk, 4)
             end = 0
             eof = false
         }

@@ -261,9 +261,13 @@ struct SAXState {
 
     /// libxml2 interns names per parse: a pointer seen once maps to its field without a String
     /// or a hash (a handful of names, searched in a small array).
-    var namePointers: [UnsafePointer<xmlChar>] = []
-    var nameFields: [Int8] = []
+    static let names = 64
+    let namePointers = UnsafeMutablePointer<UnsafePointer<xmlChar>?>.allocate(capacity: SAXState.names)
+    let nameFields = UnsafeMutablePointer<Int8>.allocate(capacity: SAXState.names)
+    var nameCount = 0
     var fieldsByName: [String: Field] = [:]
+    /// The field of the element just started at depth 3 (looked up once for both uses).
+    var startedField: Field?
     var namespacePointer: UnsafePointer<xmlChar>?
     var recordNamePointer: UnsafePointer<xmlChar>?
     var codeNamePointer: UnsafePointer<xmlChar>?
@@ -289,6 +293,8 @@ struct SAXState {
 
     static func free(_ p: UnsafeMutablePointer<SAXState>) {
         p.pointee.values.deallocate()
+        p.pointee.namePointers.deallocate()
+        p.pointee.nameFields.deallocate()
         p.pointee.fieldStart.deallocate()
         p.pointee.fieldLength.deallocate()
         p.deinitialize(count: 1)
@@ -310,14 +316,19 @@ struct SAXState {
 
     @inline(__always)
     mutating func field(for name: UnsafePointer<xmlChar>) -> Field? {
-        for i in 0..<namePointers.count where namePointers[i] == name {
-            let f = nameFields[i]
-            return f < 0 ? nil : Field(ordinal: Int(f))
+        var i = 0
+        while i < nameCount {
+            if namePointers[i] == name {
+                let f = nameFields[i]
+                return f < 0 ? nil : Field(ordinal: Int(f))
+            }
+            i &+= 1
         }
         let f = fieldsByName[String(cString: name)]
-        if namePointers.count < 64 {
-            namePointers.append(name)
-            nameFields.append(f.map { Int8($0.ordinal) } ?? -1)
+        if nameCount < SAXState.names {
+            namePointers[nameCount] = name
+            nameFields[nameCount] = f.map { Int8($0.ordinal) } ?? -1
+            nameCount += 1
         }
         return f
     }
@@ -431,7 +442,7 @@ struct SAXState {
             seenFields = 0
             checkNoAttributes(nbAttributes, attributes)
         case 3:
-            guard let f = field(for: localname) else { return invalid() }
+            guard let f = startedField else { return invalid() }
             let bit = UInt32(1) << UInt32(f.ordinal)
             if seenFields & bit != 0 { return invalid() }
             seenFields |= bit
@@ -504,6 +515,7 @@ private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, uri, 
     st.pointee.depth += 1
     st.pointee.textRun = 0
     let depth = st.pointee.depth
+    if depth == 3 { st.pointee.startedField = localname.flatMap { st.pointee.field(for: $0) } }
     if st.pointee.checkStructure && st.pointee.structure != .invalid {
         st.pointee.checkStart(depth: depth, localname: localname, uri: uri, nbAttributes: Int(nbAttributes), attributes: attributes)
     }
@@ -537,7 +549,7 @@ private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, uri, 
         }
         st.pointee.fieldIsList = false
     case 3:
-        let f = localname.flatMap { st.pointee.field(for: $0) }
+        let f = st.pointee.startedField
         st.pointee.field = f
         st.pointee.fieldIsList = f?.isList ?? false
         st.pointee.textStart = st.pointee.valuesCount

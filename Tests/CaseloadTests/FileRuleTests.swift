@@ -2,6 +2,7 @@ import CaseloadCore
 import Foundation
 import Testing
 @testable import Caseload
+import Ingest
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -219,5 +220,48 @@ struct AcrossFileRuleTests {
         let issues = try f.judge().issues.filter { $0.code == .MISSING_SUBMISSION }
         try #require(issues.map(\.summary) == ["MISSING_SUBMISSION SH-JKT 2012-02"])
         #expect(issues[0].file == nil && issues[0].line == nil)
+    }
+}
+
+/// A file is read in chunks, checked and hashed as it comes; judged from its bytes in memory it
+/// must give the same findings, outcome, counts and records, whatever it holds.
+struct StreamedJudgingTests {
+    @Test func aFileReadInChunksIsJudgedAsItsBytesInMemory() throws {
+        let registry = try RegistryReader.load(inputFolder: SampleTests.input)
+        var seeds: [(String, [UInt8])] = []
+        for (path, bytes) in filesUnder(SampleTests.input).sorted(by: { $0.key < $1.key }) where path != "facilities.csv" {
+            guard let base = path.split(separator: "/").last, FileName(String(base)) != nil else { continue }
+            seeds.append((String(base), bytes))
+        }
+        #expect(seeds.count > 300)
+        let folder = makeTemporaryFolder("caseload-streamed")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var n: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int { n ^= n << 13; n ^= n >> 7; n ^= n << 17; return Int(n % UInt64(bound)) }
+        var judged = 0
+        for (k, (name, original)) in seeds.enumerated() where k % 3 == 0 {
+            for variant in 0..<4 {
+                var bytes = original
+                // The file as it is, cut short, with a byte changed, with a quote or a NUL put in.
+                switch variant {
+                case 1: bytes = Array(bytes.prefix(next(bytes.count + 1)))
+                case 2: if !bytes.isEmpty { bytes[next(bytes.count)] = UInt8(next(256)) }
+                case 3: bytes.insert([0x22, 0x00, 0x3C, 0x0D][next(4)], at: next(bytes.count + 1))
+                default: break
+                }
+                let path = folder + "/" + name
+                _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+                let streamed = FileJudge.judge(entry: InputEntry(path: path), readPath: path, registry: registry, options: JudgeOptions())
+                var inMemory = JudgedFile(path: streamed.path, pathBytes: streamed.pathBytes, name: FileName(name))
+                bytes.withUnsafeBufferPointer { FileJudge.judgeContent($0, into: &inMemory, options: JudgeOptions()) }
+                #expect(streamed.findings == inMemory.findings, "\(name) variant \(variant)")
+                #expect(streamed.outcome == inMemory.outcome && streamed.acceptedRecords == inMemory.acceptedRecords
+                        && streamed.rejectedRecords == inMemory.rejectedRecords, "\(name) variant \(variant)")
+                #expect(streamed.records.all.map { "\($0.record.caseID) \($0.line)" } == inMemory.records.all.map { "\($0.record.caseID) \($0.line)" })
+                #expect(streamed.sha256 == Digest.sha256(bytes) && streamed.size == bytes.count)
+                judged += 1
+            }
+        }
+        #expect(judged > 400)
     }
 }

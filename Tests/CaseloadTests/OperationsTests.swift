@@ -2,6 +2,7 @@ import CaseloadCore
 import Foundation
 import Testing
 @testable import Caseload
+import Synth
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -66,6 +67,41 @@ struct OperationsTests {
         o.judge.threads = 3
         _ = Pipeline.run(o)
         #expect(tree(f.root + "/out3") == a)
+    }
+
+    /// Periods are handed over as their files are judged, by however many workers: on twice the
+    /// sample with its faults (resubmissions, bad rows, a duplicate) and every XML facility, one
+    /// worker, two and five give the same bytes, and so does judging without the figures
+    /// (`judge`) followed by them (`aggregate`, `render`).
+    @Test func oneThreadAndManyGiveTheSameBytes() throws {
+        let f = Fixture(registry: nil)
+        let input = f.root + "/in"
+        for file in SynthGenerator.generate(SynthOptions(seed: 31, scale: 2, xmlShare: 0.5)).files {
+            let full = input + "/" + file.path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: full, contents: Data(file.bytes))
+        }
+        var results: [[String: Data]] = []
+        for threads in [1, 2, 5] {
+            var o = RunOptions()
+            o.input = input
+            o.output = f.root + "/out\(threads)"
+            o.judge.threads = threads
+            #expect(Pipeline.run(o).exitCode == 1)
+            results.append(tree(o.output))
+        }
+        #expect(results[0].count > 80)
+        for r in results.dropFirst() {
+            #expect(r.keys.sorted() == results[0].keys.sorted())
+            for (k, v) in results[0] { #expect(r[k] == v, "\(k) differs") }
+        }
+        var j = try Pipeline.judge(input: input, options: JudgeOptions(threads: 2))
+        let figures = Pipeline.aggregate(&j)
+        var o = RunOptions()
+        o.input = input
+        for (path, bytes) in Pipeline.render(j, figures: figures, options: o) {
+            #expect(Data(bytes) == results[0][path], "\(path) differs between run and judge + aggregate + render")
+        }
     }
 
     @Test func aSecondRunExits3AndChangesNothing() throws {

@@ -2,6 +2,9 @@ import CaseloadCore
 import Foundation
 import Testing
 @testable import Ingest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads every row of some CSV bytes with the scanner.
 func scan(_ text: [UInt8], limits: Limits = Limits()) throws(CSVFailure) -> (delimiter: UInt8, rows: [(line: Int, cells: [String])]) {
@@ -190,5 +193,117 @@ struct CSVSubmissionReaderTests {
         #expect(syn.map(\.code) == [.CSV_SYNTAX] && syn[0].line == 3)
         let nul = Self.read(Array((Self.header + "\nx").utf8) + [0]).0.findings
         #expect(nul == [Finding(.ENCODING, line: 2, message: "a NUL byte: the file must be UTF-8 text")])
+    }
+}
+
+/// A small deterministic generator for the property tests of this file.
+struct TestRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+/// The scanner reads a file through a window that is refilled and grown; it must say exactly
+/// what it says over the same bytes in memory, wherever the window's ends fall.
+struct CSVStreamingTests {
+    static let tokens: [String] = ["a", "bc", "1", " ", "\t", ",", ",", ";", "|", "\"", "\"\"", "\n", "\n", "\r", "\r\n",
+                                   "é", "€", "𝄞", "xyzzy", "  \"q\" ", "\"a,b\"", "\"line\nbreak\"", String(repeating: "w", count: 70)]
+
+    enum Outcome: Equatable {
+        case rows(delimiter: UInt8, header: Bool, [[String]])
+        case failure(CSVFailure)
+    }
+
+    static func scan(_ s: CSVScanner, limits: Limits) -> Outcome {
+        var rows: [[String]] = []
+        do {
+            var first = true
+            while let line = try (first ? s.nextRow(maxCells: limits.maxHeaderCells) : s.nextRow(keepCells: 3)) {
+                first = false
+                rows.append(["\(line)", "\(s.cellCount)", "\(s.rowIsBlank)"] + (0..<min(s.cellCount, 3)).map { String(decoding: s.cell($0), as: UTF8.self) })
+            }
+        } catch {
+            return .failure(error)
+        }
+        return .rows(delimiter: s.delimiter, header: s.hasHeaderLine, rows)
+    }
+
+    @Test func aWindowOfAnySizeSaysWhatMemorySays() {
+        var rng = TestRandom(seed: 2012)
+        var limits = Limits()
+        limits.maxFieldBytes = 90
+        limits.maxHeaderCells = 12
+        var checked = 0
+        for round in 0..<1500 {
+            var text = round % 7 == 0 ? "\u{FEFF}" : ""
+            for _ in 0..<rng.below(120) { text += Self.tokens[rng.below(Self.tokens.count)] }
+            let bytes = Array(text.utf8)
+            let expected = bytes.withUnsafeBufferPointer { Self.scan(CSVScanner($0, limits: limits), limits: limits) }
+            for chunk in [4, 5, 64, 100, 257] {
+                let got = bytes.withUnsafeBufferPointer { buf in
+                    Self.scan(CSVScanner(source: ByteSource(buf), limits: limits, chunk: chunk), limits: limits)
+                }
+                #expect(got == expected, "round \(round), window \(chunk): \(text.debugDescription)")
+                checked += 1
+            }
+        }
+        #expect(checked == 7500)
+    }
+}
+
+/// UTF-8 and NUL bytes checked chunk by chunk, as a file is read, give the verdict, offset, byte
+/// and line of the check of the whole file at once, and the digest of the whole file.
+struct ByteSourceTests {
+    static func sample(_ rng: inout TestRandom) -> [UInt8] {
+        let pieces: [[UInt8]] = [Array("ab".utf8), Array("\n".utf8), Array("\r".utf8), Array("\r\n".utf8), Array("é".utf8),
+                                 Array("€".utf8), Array("𝄞".utf8), [0x00], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82],
+                                 [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F], Array("plain ascii text, long enough for words ".utf8)]
+        var out: [UInt8] = []
+        let bad = rng.below(3) == 0
+        for _ in 0..<rng.below(60) {
+            let k = rng.below(pieces.count)
+            if !bad && (5..<14).contains(k) && k != 5 && k != 6 { continue }
+            out += pieces[k]
+        }
+        return out
+    }
+
+    @Test func chunkedVerdictsAreTheWholeFilesVerdict() throws {
+        var rng = TestRandom(seed: 7)
+        let path = NSTemporaryDirectory() + "caseload-bytesource-\(getpid())"
+        defer { unlink(path) }
+        for round in 0..<800 {
+            let bytes = Self.sample(&rng)
+            let whole = bytes.withUnsafeBufferPointer { UTF8Check.firstBadByte($0) }
+            let wholeLine = whole.map { w in bytes.withUnsafeBufferPointer { UTF8Check.line(of: w, in: $0) } }
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            for fromFile in [false, true] {
+                let got: (Int?, UInt8?, Int?, String?) = bytes.withUnsafeBufferPointer { buf in
+                    let source = fromFile ? ByteSource(fd: fd, size: bytes.count) : ByteSource(buf, digest: true)
+                    let into = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+                    defer { into.deallocate() }
+                    // Reads of odd sizes, then stop early half of the time: `finish` checks the rest.
+                    var reads = 0
+                    while source.read(into: into, max: 1 + rng.below(17)) > 0 {
+                        reads += 1
+                        if round % 2 == 0 && reads > 3 { break }
+                    }
+                    source.finish()
+                    return (source.bad?.offset, source.bad?.byte, source.bad.map { source.line(of: $0.offset) }, source.sha256)
+                }
+                #expect(got.0 == whole, "round \(round)")
+                #expect(got.1 == whole.map { bytes[$0] })
+                #expect(got.2 == wholeLine)
+                #expect(got.3 == Digest.sha256(bytes))
+            }
+        }
     }
 }
