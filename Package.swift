@@ -27,13 +27,13 @@ let package = Package(
         .target(name: "CaseloadCore", swiftSettings: optimise),
         .target(
             name: "Ingest",
-            dependencies: ["CaseloadCore", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CaseloadCore", "CSystem", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimise
         ),
         .target(name: "Validate", dependencies: ["CaseloadCore"], swiftSettings: optimise),
         .target(name: "Aggregate", dependencies: ["CaseloadCore"], swiftSettings: optimise),
         .target(name: "Emit", dependencies: ["CaseloadCore", "CSystem"], swiftSettings: optimise),
-        .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit"], swiftSettings: optimise),
+        .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "CSystem"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["CaseloadCore"], swiftSettings: optimise),
         .executableTarget(
             name: "caseload",

@@ -5,7 +5,8 @@ Inputs are generated once with `caseload synth --xml-share 0.4` into Benchmarks/
 git) and reused. For each size it reports wall time, records per second, MB per second, the peak
 resident memory of the `caseload run` process (wait4, for that process alone), the split by stage
 (from the run's last log line: CPU seconds and MB/s per core of judging CSV and of judging XML
-files, which read, check, hash, parse and validate them in one pass; wall seconds of the period
+files, which read, check, hash, parse and validate them in one pass, and the same from runs with
+one worker, which then has a core to itself; wall seconds of the period
 stage, which makes each period's rules across files, figures and caseload.csv while the next
 period's files are judged; wall seconds of rendering the other outputs and of writing and swapping
 them in), and the DuckDB peer's wall time on the same folder with the ratio and whether its
@@ -50,8 +51,9 @@ def generate(name, scale):
     return out
 
 
-def run_once(inp, out):
-    p = subprocess.Popen([BIN, "run", "--input", inp, "--output", out, "--log-format", "json"], stderr=subprocess.PIPE)
+def run_once(inp, out, threads=0):
+    p = subprocess.Popen([BIN, "run", "--input", inp, "--output", out, "--log-format", "json", "--threads", str(threads)],
+                         stderr=subprocess.PIPE)
     t = time.monotonic()
     err = p.stderr.read()
     _, status, usage = os.wait4(p.pid, 0)
@@ -114,6 +116,13 @@ def main():
         csv_b, xml_b = int(stages.get("csv_bytes", 0)), int(stages.get("xml_bytes", 0))
         print("  stages         judge CSV %.3f CPU s = %.0f MB/s per core, judge XML %.3f CPU s = %.0f MB/s per core" % (
             csv_cpu, csv_b / max(csv_cpu, 1e-9) / 1e6, xml_cpu, xml_b / max(xml_cpu, 1e-9) / 1e6))
+        # The same with one worker, which then has a core to itself (two workers and the period
+        # stage share the two cores of the timed runs, and their CPU seconds include the sharing).
+        single = [run_once(inp, out, threads=1)[2] for _ in range(runs)]
+        s_csv = min(float(r.get("csv_cpu", 0)) for r in single)
+        s_xml = min(float(r.get("xml_cpu", 0)) for r in single)
+        print("                 one worker: judge CSV %.3f CPU s = %.0f MB/s per core, judge XML %.3f CPU s = %.0f MB/s per core" % (
+            s_csv, csv_b / max(s_csv, 1e-9) / 1e6, s_xml, xml_b / max(s_xml, 1e-9) / 1e6))
         print("                 files and periods %.3f s wall, of which the period stage %.3f s (rules and figures %.3f s, "
               "caseload.csv %.3f s); render %.3f s; write %.3f s" % (
                   float(stages["judge"]), float(stages["periods"]), float(stages["walk"]), float(stages["caseload"]),

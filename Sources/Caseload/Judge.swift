@@ -68,7 +68,9 @@ public enum FileJudge {
     /// Steps 4 and 5 on the bytes of a file whose name passed, from its source (read once, in chunks).
     public static func judgeContent(source: ByteSource, into f: inout JudgedFile, options: JudgeOptions) {
         guard let name = f.name else { return }
-        judgeContent(name: name, into: &f, options: options) { onRow in
+        // About a hundred bytes a CSV row, five hundred an XML record.
+        let expected = source.size / (name.format == .csv ? 100 : 500)
+        judgeContent(name: name, into: &f, options: options, expectedRecords: expected) { onRow in
             switch name.format {
             case .csv:
                 let o = CSVSubmissionReader.read(source: source, kind: name.kind, limits: options.limits, onRow: onRow)
@@ -96,9 +98,9 @@ public enum FileJudge {
     }
 
     /// The record rules over the rows a reader hands over, then the file rules of step 5.
-    static func judgeContent(name: FileName, into f: inout JudgedFile, options: JudgeOptions,
+    static func judgeContent(name: FileName, into f: inout JudgedFile, options: JudgeOptions, expectedRecords: Int = 512,
                              reader: ((RowEvent) -> Void) -> (findings: [Finding], rejected: Bool)) {
-        var validator = RecordValidator(kind: name.kind, period: name.period)
+        var validator = RecordValidator(kind: name.kind, period: name.period, expectedRecords: expectedRecords)
         var recordFindings: [Finding] = []
         let records = RecordList()
         var accepted = 0, rejected = 0

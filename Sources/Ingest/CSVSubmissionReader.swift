@@ -29,7 +29,7 @@ public enum CSVSubmissionReader {
     public static func read(source: ByteSource, kind: SubmissionKind, limits: Limits = Limits(),
                             onRow: (RowEvent) -> Void) -> Outcome {
         // A window of 256 KiB, or the whole of a smaller file (it grows for a longer row).
-        let scanner = CSVScanner(source: source, limits: limits, chunk: min(1 << 18, source.size + 64))
+        let scanner = CSVScanner(source: source, limits: limits, chunk: ChunkPool.capacity(for: source.size + 64))
         var out: Outcome
         if !scanner.hasHeaderLine {
             out = Outcome(findings: [Finding(.EMPTY_FILE, message: "the file has no header line")], rejected: true)

@@ -199,8 +199,8 @@ extension String {
 /// declaration itself.
 final class Feeder {
     let source: ByteSource
-    static let size = 1 << 18
-    /// Chunks of 256 KiB (a smaller file is one chunk, in a buffer of its size).
+    static let size = ChunkPool.size
+    /// Chunks of 256 KiB (a file of up to 128 KiB is one chunk, in a buffer of its size).
     let capacity: Int
     let buffer: UnsafeMutablePointer<UInt8>
     /// The bytes handed over before the root element started.
@@ -211,11 +211,11 @@ final class Feeder {
 
     init(_ source: ByteSource) {
         self.source = source
-        capacity = max(1, min(Feeder.size, source.size))
-        buffer = .allocate(capacity: capacity)
+        capacity = ChunkPool.capacity(for: source.size)
+        buffer = ChunkPool.take(capacity)
     }
 
-    deinit { buffer.deallocate() }
+    deinit { ChunkPool.give(buffer, capacity) }
 
     /// The next chunk, in `buffer`: its size, 0 at the end.
     func next() -> Int {

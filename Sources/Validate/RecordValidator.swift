@@ -7,14 +7,16 @@ public struct RecordValidator {
     public let kind: SubmissionKind
     public let period: Period
     /// Valid case ids of earlier records of this file, with the line that used each first.
-    private let seen = CaseTable<Int32>(capacity: 1024)
+    private let seen: CaseTable<Int32>
     private let bounds: PeriodBounds
     /// The list cells already read, one memo per list field of the kind.
     private let memos: (ListMemo, ListMemo)
 
-    public init(kind: SubmissionKind, period: Period) {
+    /// `expectedRecords` sizes the table of case ids seen (it grows past it as needed).
+    public init(kind: SubmissionKind, period: Period, expectedRecords: Int = 512) {
         self.kind = kind
         self.period = period
+        seen = CaseTable<Int32>(capacity: min(max(expectedRecords, 64), 1 << 20))
         bounds = PeriodBounds(period)
         memos = (ListMemo(), ListMemo())
     }

@@ -255,6 +255,98 @@ struct CSVStreamingTests {
         }
         #expect(checked == 7500)
     }
+
+    /// What the dialect says of bytes without a quote, worked out the plain way: lines split at
+    /// `\r\n`, `\r` or `\n`, empty ones skipped, cells split at the delimiter (`;` when the first
+    /// line has one and no `,`) and trimmed of spaces and tabs; a cell over the field limit before
+    /// trimming, or a header of more cells than allowed, ends the reading at the first such cell.
+    static func plainSplit(_ bytes: [UInt8], limits: Limits) -> Outcome {
+        var b = bytes[...]
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { b = b.dropFirst(3) }
+        var lines: [[UInt8]] = []
+        var current: [UInt8] = []
+        var i = b.startIndex
+        while i < b.endIndex {
+            let c = b[i]
+            if c == 0x0A || c == 0x0D {
+                lines.append(current)
+                current = []
+                if c == 0x0D && i + 1 < b.endIndex && b[i + 1] == 0x0A { i += 1 }
+            } else {
+                current.append(c)
+            }
+            i += 1
+        }
+        lines.append(current)
+        let first = lines.first { !$0.isEmpty }
+        let delimiter: UInt8 = first.map { $0.contains(0x3B) && !$0.contains(0x2C) } == true ? 0x3B : 0x2C
+        var rows: [[String]] = []
+        var header = true
+        for (n, line) in lines.enumerated() where !line.isEmpty {
+            let raw = line.split(separator: delimiter, omittingEmptySubsequences: false)
+            for (k, cell) in raw.enumerated() {
+                if header && k >= limits.maxHeaderCells { return .failure(.headerTooLarge(line: n + 1)) }
+                if cell.count > limits.maxFieldBytes { return .failure(.fieldTooLarge(line: n + 1)) }
+            }
+            let cells = raw.map { cell -> String in
+                var t = cell[...]
+                while let f = t.first, f == 0x20 || f == 0x09 { t = t.dropFirst() }
+                while let l = t.last, l == 0x20 || l == 0x09 { t = t.dropLast() }
+                return String(decoding: t, as: UTF8.self)
+            }
+            let blank = cells.allSatisfy(\.isEmpty)
+            rows.append(["\(n + 1)", "\(cells.count)", "\(blank)"] + cells.prefix(header ? cells.count : 3))
+            header = false
+        }
+        return .rows(delimiter: delimiter, header: first != nil, rows)
+    }
+
+    /// Rows without quotes take the scanner's vector pass (sixteen bytes at a time, in C): what it
+    /// makes of them, in memory and through windows, is what the plain split says, wherever the
+    /// delimiters, line ends, spaces and limits fall against the blocks of sixteen.
+    @Test func rowsWithoutQuotesAreWhatAPlainSplitSays() {
+        let tokens: [String] = ["a", "bc", "1", " ", "\t", ",", ",", ",", ";", "|", "\n", "\n", "\r", "\r\n", "é", "€",
+                                "fifteen bytes..", "sixteen bytes...", "seventeen bytes..", String(repeating: "w", count: 70),
+                                String(repeating: ",", count: 20), String(repeating: "x,", count: 40), String(repeating: " y,", count: 30)]
+        var rng = TestRandom(seed: 16)
+        var checked = 0, failures = 0, wide = 0
+        for round in 0..<1500 {
+            var limits = Limits()
+            limits.maxFieldBytes = round % 3 == 0 ? 20 + rng.below(60) : 10_000
+            limits.maxHeaderCells = round % 4 == 0 ? 12 : 300
+            var text = round % 5 == 0 ? "\u{FEFF}" : ""
+            for _ in 0..<rng.below(150) { text += tokens[rng.below(tokens.count)] }
+            let bytes = Array(text.utf8)
+            let expected = Self.plainSplit(bytes, limits: limits)
+            if case .failure = expected { failures += 1 }
+            if case .rows(_, _, let rows) = expected, let h = rows.first, Int(h[1])! > 64 { wide += 1 }
+            // The header's cells are all compared; a data row's first three.
+            func read(_ s: CSVScanner) -> Outcome {
+                var rows: [[String]] = []
+                do {
+                    var first = true
+                    while let line = try (first ? s.nextRow(maxCells: limits.maxHeaderCells) : s.nextRow(keepCells: 3)) {
+                        rows.append(["\(line)", "\(s.cellCount)", "\(s.rowIsBlank)"]
+                                    + (0..<min(s.cellCount, first ? s.cellCount : 3)).map { String(decoding: s.cell($0), as: UTF8.self) })
+                        first = false
+                    }
+                } catch {
+                    return .failure(error)
+                }
+                return .rows(delimiter: s.delimiter, header: s.hasHeaderLine, rows)
+            }
+            let inMemory = bytes.withUnsafeBufferPointer { read(CSVScanner($0, limits: limits)) }
+            #expect(inMemory == expected, "round \(round), in memory: \(text.debugDescription)")
+            for chunk in [7, 16, 33, 256] {
+                let got = bytes.withUnsafeBufferPointer { read(CSVScanner(source: ByteSource($0), limits: limits, chunk: chunk)) }
+                #expect(got == expected, "round \(round), window \(chunk): \(text.debugDescription)")
+            }
+            checked += 1
+        }
+        #expect(checked == 1500)
+        // The limits and the headers wider than the first allocation of cells were reached.
+        #expect(failures > 150 && wide > 50, "\(failures) failures, \(wide) wide headers")
+    }
 }
 
 /// UTF-8 and NUL bytes checked chunk by chunk, as a file is read, give the verdict, offset, byte

@@ -1,6 +1,6 @@
 #ifndef CASELOAD_CSYSTEM_H
 #define CASELOAD_CSYSTEM_H
-/* System calls that Swift's Glibc module does not expose. */
+/* System calls that Swift's Glibc module does not expose, and the CSV scanner's vector loop. */
 
 /* Atomically exchanges two paths (renameat2 with RENAME_EXCHANGE). Returns 0, or -1 with errno. */
 int caseload_exchange(const char *a, const char *b);
@@ -11,5 +11,16 @@ int caseload_syncfs(const char *path);
 /* Fixes glibc's threshold above which blocks come straight from (and go back to) the system,
  * which otherwise rises as such blocks are freed (mallopt M_MMAP_THRESHOLD). Returns 1 on success. */
 int caseload_fixed_mmap_threshold(int bytes);
+
+/* The cells of the CSV row that starts at p[0], of the n bytes there, when it has no quote.
+ * Returns the offset of the row's end (its first LF or CR, or n when there is none), and sets
+ * *quoted when a quote comes before that end (nothing else is then set). Cells are the runs between
+ * `delimiter` bytes, trimmed of spaces and tabs: *count of them, of which the first `capacity` are
+ * stored as (offset + start, length) in starts and lengths; *first_long is the index of the first
+ * whose bytes before trimming are more than max_field (-1 if none); *blank says whether every cell
+ * is empty after trimming. */
+long caseload_split_row(const unsigned char *p, long n, unsigned char delimiter, long offset,
+                        long *starts, long *lengths, long capacity, long max_field,
+                        long *count, long *first_long, int *blank, int *quoted);
 
 #endif

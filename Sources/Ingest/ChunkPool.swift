@@ -1,0 +1,44 @@
+import Synchronization
+
+/// Buffers of the reading chunk's size (256 KiB), kept for the next file when a file is done.
+///
+/// Blocks that large are served straight from the system (`Memory.configure` fixes glibc's
+/// threshold at 128 KiB), so a fresh one per file costs its 64 page faults and an unmap; the
+/// workers read hundreds of files. The pool keeps at most `limit` of them (2 MiB), which bounds
+/// what it holds whatever the number of workers beyond that; any other size is allocated and
+/// freed as usual. The contents of a buffer taken from the pool are whatever was last in it.
+public enum ChunkPool {
+    public static let size = 1 << 18
+    static let limit = 8
+
+    /// The free buffers' addresses.
+    private static let free = Mutex<[UInt]>([])
+
+    /// The size of buffer to read a file of `bytes` bytes through: the file's size when it is
+    /// small (the heap serves it), else the chunk's (from the pool).
+    public static func capacity(for bytes: Int) -> Int {
+        bytes <= 1 << 17 ? max(bytes, 4) : size
+    }
+
+    /// A buffer of `capacity` bytes: from the pool when it is the chunk's size.
+    public static func take(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        if capacity == size, let address = free.withLock({ $0.popLast() }), let p = UnsafeMutablePointer<UInt8>(bitPattern: address) {
+            return p
+        }
+        return .allocate(capacity: capacity)
+    }
+
+    /// Gives back a buffer from `take` (or any buffer allocated for `capacity` bytes).
+    public static func give(_ buffer: UnsafeMutablePointer<UInt8>, _ capacity: Int) {
+        if capacity == size {
+            let address = UInt(bitPattern: buffer)
+            let kept = free.withLock { list -> Bool in
+                guard list.count < limit else { return false }
+                list.append(address)
+                return true
+            }
+            if kept { return }
+        }
+        buffer.deallocate()
+    }
+}
