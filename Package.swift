@@ -24,7 +24,7 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CSystem"),
-        .target(name: "CaseloadCore", swiftSettings: optimise),
+        .target(name: "CaseloadCore", dependencies: ["CSystem"], swiftSettings: optimise),
         .target(
             name: "Ingest",
             dependencies: ["CaseloadCore", "CSystem", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],

@@ -1,3 +1,4 @@
+import CSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,6 +44,12 @@ public final class CaseTable<Value> {
             if k == 0 { return nil }
             i = (i + 1) & mask
         }
+    }
+
+    /// Asks for the memory `insertIfAbsent(id, _)` will read first.
+    @inline(__always)
+    public func prefetch(_ id: CaseID) {
+        caseload_prefetch(keys + slot(id.packed &+ 1))
     }
 
     /// Stores `value` for `id` unless it has one; returns the value it already had.

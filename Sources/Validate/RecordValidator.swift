@@ -52,7 +52,8 @@ public struct RecordValidator {
                 message: "the row has \(found) cell\(found == 1 ? "" : "s") but the header has \(expected)"))
             return .rejected
         case .record(let raw):
-            var c = Checker(raw: raw, bounds: bounds, memos: (Unmanaged.passUnretained(memos.0), Unmanaged.passUnretained(memos.1)))
+            var c = Checker(raw: raw, bounds: bounds, memos: (Unmanaged.passUnretained(memos.0), Unmanaged.passUnretained(memos.1)),
+                            seen: Unmanaged.passUnretained(seen))
             let line = Int32(clamping: raw.line)
             var detention: DetentionRecord?, shelter: ShelterRecord?
             switch kind {
@@ -111,11 +112,14 @@ struct Checker {
     var findings: [Finding] = []
     var failed = false
     var caseID: CaseID?
+    /// The validator's table of case ids seen, whose slot for this row is fetched early.
+    let seen: Unmanaged<CaseTable<Int32>>
 
-    init(raw: RawRecord, bounds: PeriodBounds, memos: (Unmanaged<ListMemo>, Unmanaged<ListMemo>)) {
+    init(raw: RawRecord, bounds: PeriodBounds, memos: (Unmanaged<ListMemo>, Unmanaged<ListMemo>), seen: Unmanaged<CaseTable<Int32>>) {
         self.raw = raw
         self.bounds = bounds
         self.memos = memos
+        self.seen = seen
     }
 
     /// The case id as written, for the issues of the record (made only when there is one).
@@ -150,6 +154,7 @@ struct Checker {
             return nil
         }
         caseID = id
+        seen._withUnsafeGuaranteedRef { $0.prefetch(id) }
         return id
     }
 
