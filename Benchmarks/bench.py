@@ -3,8 +3,9 @@
 
 Inputs are generated once with `caseload synth --xml-share 0.4` into Benchmarks/data/ (ignored by
 git) and reused. For each size it reports wall time, records per second, MB per second, the peak
-resident memory of the `caseload run` process (wait4, for that process alone; the largest and the
-median of the timed runs), the split by stage
+resident memory of the `caseload run` process (VmHWM, which the run logs at its end: wait4's
+ru_maxrss would count this script's own memory too; the largest and the median of the timed runs),
+the split by stage
 (from the run's last log line: CPU seconds and MB/s per core of judging CSV and of judging XML
 files, which read, check, hash, parse and validate them in one pass, and the same from runs with
 one worker, which then has a core to itself; wall seconds of the period
@@ -62,7 +63,9 @@ def run_once(inp, out, threads=0):
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit("caseload run failed: " + err.decode())
     stages = [json.loads(l) for l in err.decode().splitlines() if '"message":"elapsed' in l][-1]
-    return wall, usage.ru_maxrss / 1024.0, stages
+    # The run's own peak (VmHWM, in its last log line): wait4's ru_maxrss would also count this
+    # Python process, whose image the child had before it became caseload.
+    return wall, float(stages["peak_rss_kib"]) / 1024.0, stages
 
 
 def ours(out):

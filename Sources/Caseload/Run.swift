@@ -265,7 +265,24 @@ extension Pipeline {
 /// freed, up to 32 MiB: the records of every period (a few MB each) would then be carved from the
 /// heap, which keeps its high-water mark. A fixed threshold keeps large, short-lived blocks (a
 /// period's records, a file's window) off the heap, so memory follows what is in use.
-enum Memory {
+public enum Memory {
     private static let once: Void = { _ = caseload_fixed_mmap_threshold(128 * 1024) }()
     static func configure() { _ = once }
+
+    /// The peak resident memory of this process image, in KiB (`VmHWM` of /proc/self/status), or
+    /// nil where there is no such file. Unlike `getrusage`, it does not count the process that
+    /// started this one before it was replaced by it (a benchmark's Python, say).
+    public static func peakResidentKiB() -> Int? {
+        let fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 8192)
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return nil }
+        let text = String(decoding: bytes[..<n], as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst(6).filter(\.isNumber))
+        }
+        return nil
+    }
 }

@@ -141,6 +141,7 @@ enum Summary {
         var stages: Logger.Metadata = [:]
         for (k, v) in j.timings { stages[k] = "\(String(format: v))" }
         for (k, v) in cpu { stages["\(k)_cpu"] = "\(String(format: v.seconds))"; stages["\(k)_bytes"] = "\(v.bytes)" }
+        if let peak = Memory.peakResidentKiB() { stages["peak_rss_kib"] = "\(peak)" }
         logger.info("elapsed: \(String(format: seconds)) s", metadata: stages)
     }
 

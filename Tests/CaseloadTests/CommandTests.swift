@@ -55,6 +55,15 @@ struct CommandTests {
         let rejected = try Binary.run(["run", "--input", f.input, "--output", f.output, "--log-format", "json"])
         #expect(rejected.status == 1)
         #expect(rejected.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("{\"time\":") && $0.hasSuffix("}") })
+        // The summary's last line carries the bytes of the CSV files judged (the four files
+        // above) and the run's own peak memory, for `make bench`.
+        let elapsed = try #require(rejected.stderr.split(separator: "\n").last { $0.contains("\"message\":\"elapsed: ") })
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(elapsed.utf8)) as? [String: String])
+        let csvBytes = try FileManager.default.contentsOfDirectory(atPath: f.input).filter { $0.hasPrefix("detention_") }
+            .map { try FileManager.default.attributesOfItem(atPath: f.input + "/" + $0)[.size] as! Int }.reduce(0, +)
+        #expect(fields["csv_bytes"] == "\(csvBytes)")
+        let peak = try #require(fields["peak_rss_kib"].flatMap { Int($0) })
+        #expect(peak > 1_000 && peak < 1_000_000, "peak_rss_kib \(peak)")
         let csv = try String(contentsOfFile: f.output + "/issues.csv", encoding: .utf8)
         #expect(csv.contains("error,MISSING_COLUMN,detention_IDC-TPI_2012-02.csv,1,IDC-TPI,2012-02,,case_id,required column 'case_id' is missing\n"))
         // A configuration error writes nothing and leaves the previous output.
