@@ -67,7 +67,7 @@ bench: release ## Benchmark caseload run on about 25k, 250k and 1M generated rec
 	python3 Benchmarks/bench.py $(SIZES)
 
 FUZZ_SECONDS ?= 300
-FUZZ_FLAGS   := -c release --build-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+FUZZ_FLAGS   := -c release --build-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld
 
 fuzz-build: deps ## Build the libFuzzer targets (CSV reader, XML reader, judging of one file) with AddressSanitizer
 	CASELOAD_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product FuzzCSV
