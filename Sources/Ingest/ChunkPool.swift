@@ -1,4 +1,8 @@
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Buffers of the reading chunk's size (256 KiB), kept for the next file when a file is done.
 ///
@@ -11,8 +15,26 @@ public enum ChunkPool {
     public static let size = 1 << 18
     static let limit = 8
 
-    /// The free buffers' addresses.
-    private static let free = Mutex<[UInt]>([])
+    /// The free buffers, behind a pthread mutex (which ThreadSanitizer understands, unlike the
+    /// futex of the standard library's `Mutex`).
+    private final class Free: @unchecked Sendable {
+        let lock: UnsafeMutablePointer<pthread_mutex_t>
+        var buffers: [UnsafeMutablePointer<UInt8>] = []
+
+        init() {
+            lock = .allocate(capacity: 1)
+            lock.initialize(to: pthread_mutex_t())
+            pthread_mutex_init(lock, nil)
+        }
+
+        func withLock<T>(_ body: (Free) -> T) -> T {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            return body(self)
+        }
+    }
+
+    private static let free = Free()
 
     /// The size of buffer to read a file of `bytes` bytes through: the file's size when it is
     /// small (the heap serves it), else the chunk's (from the pool).
@@ -22,7 +44,7 @@ public enum ChunkPool {
 
     /// A buffer of `capacity` bytes: from the pool when it is the chunk's size.
     public static func take(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
-        if capacity == size, let address = free.withLock({ $0.popLast() }), let p = UnsafeMutablePointer<UInt8>(bitPattern: address) {
+        if capacity == size, let p = free.withLock({ $0.buffers.popLast() }) {
             return p
         }
         return .allocate(capacity: capacity)
@@ -31,10 +53,9 @@ public enum ChunkPool {
     /// Gives back a buffer from `take` (or any buffer allocated for `capacity` bytes).
     public static func give(_ buffer: UnsafeMutablePointer<UInt8>, _ capacity: Int) {
         if capacity == size {
-            let address = UInt(bitPattern: buffer)
-            let kept = free.withLock { list -> Bool in
-                guard list.count < limit else { return false }
-                list.append(address)
+            let kept = free.withLock { f -> Bool in
+                guard f.buffers.count < limit else { return false }
+                f.buffers.append(buffer)
                 return true
             }
             if kept { return }
