@@ -95,7 +95,8 @@ extension Pipeline {
                 var c = Clock.wall()
                 let rulesPass = rules.begin(work.period, submissions: used, files: files)
                 let figuresPass = history.begin(work.period, submissions: used)
-                PeriodCases(used).forEachCase { group in
+                // The records are read by this walk only, and let go as it leaves them behind.
+                PeriodCases(used).forEachCase(consuming: true) { group in
                     rulesPass.visit(group)
                     figuresPass.visit(group)
                 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An accepted submission that is used (not superseded), as the rules across files and the
 /// figures see it.
 public struct UsedSubmission: Sendable {
@@ -78,7 +82,13 @@ public struct PeriodCases {
 
     /// Calls `body` with the records of each case in turn, in case order (the buffer is valid
     /// during the call only; a case has at most one record a submission).
-    public func forEachCase(_ body: (UnsafeBufferPointer<Ref>) -> Void) {
+    ///
+    /// `consuming`: the records are read once, by this walk, and their memory is given back to the
+    /// system as the walk leaves them behind (whole pages of each submission's buffer, at least
+    /// `RecordPages.step` bytes at a time, and the rest at the end), so that a period's records do not stay resident beside
+    /// the next period's while they are folded into the per-case state. Once it returns, the
+    /// submissions' records read as zeros: the caller must let them go without reading them.
+    public func forEachCase(consuming: Bool = false, _ body: (UnsafeBufferPointer<Ref>) -> Void) {
         let k = counts.count
         guard k > 0 else { return }
         let heap = UnsafeMutablePointer<Ref>.allocate(capacity: k)
@@ -89,6 +99,10 @@ public struct PeriodCases {
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: k)
         defer { bases.deallocate(); strides.deallocate(); counts.deallocate() }
         for s in 0..<k { bases[s] = self.bases[s]; strides[s] = self.strides[s]; counts[s] = self.counts[s] }
+        // Per submission, the offset up to which its buffer has been given back.
+        let given = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        given.initialize(repeating: 0, count: k)
+        defer { given.deallocate() }
         @inline(__always) func caseID(_ s: Int, _ i: Int) -> UInt64 { bases[s]!.load(fromByteOffset: i &* strides[s], as: UInt64.self) }
         var n = 0
         for s in 0..<k where counts[s] > 0 {
@@ -123,6 +137,10 @@ public struct PeriodCases {
             group[g] = top
             g &+= 1
             let s = Int(top.submission)
+            // Every record of the submission before this one belongs to a case already visited.
+            if consuming, Int(top.index) &* strides[s] &- given[s] >= RecordPages.step {
+                given[s] = RecordPages.giveBack(bases[s]!, from: given[s], to: Int(top.index) &* strides[s])
+            }
             let next = Int(top.index) &+ 1
             if next < counts[s] {
                 heap[0] = Ref(caseID: caseID(s, next), submission: top.submission, index: Int32(next))
@@ -133,5 +151,29 @@ public struct PeriodCases {
             if n > 1 { siftDown(0) }
         }
         if g > 0 { body(UnsafeBufferPointer(start: group, count: g)) }
+        // Every record has been read: what is left of each buffer goes back too.
+        if consuming {
+            for s in 0..<k where counts[s] > 0 { given[s] = RecordPages.giveBack(bases[s]!, from: given[s], to: counts[s] &* strides[s]) }
+        }
+    }
+}
+
+/// Giving the pages of records already read back to the system, inside a buffer that stays
+/// allocated (`madvise(MADV_DONTNEED)`: the pages are freed at once and read as zeros if touched
+/// again; the allocator's own bytes, before the buffer's first whole page, are never touched).
+public enum RecordPages {
+    /// Records are given back by at least this many bytes at a time (one call to the system).
+    public static let step = 64 << 10
+    static let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Gives back the whole pages of `base[from..<to]` (byte offsets) and returns the offset up to
+    /// which the buffer has now been given back (`from` when no whole page lies between).
+    public static func giveBack(_ base: UnsafeRawPointer, from: Int, to: Int) -> Int {
+        let address = Int(bitPattern: base)
+        let start = (address &+ from &+ page &- 1) & ~(page &- 1)
+        let end = (address &+ to) & ~(page &- 1)
+        guard end > start else { return from }
+        madvise(UnsafeMutableRawPointer(bitPattern: start), end &- start, MADV_DONTNEED)
+        return end &- address
     }
 }

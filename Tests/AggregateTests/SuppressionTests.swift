@@ -1,6 +1,9 @@
 import CaseloadCore
 import Synth
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Aggregate
 
 /// Small-cell suppression on hand-made tables, and a property test over many random ones.
@@ -213,5 +216,69 @@ struct PeriodCasesTests {
         var groups: [[String]] = []
         cases.forEachCase { g in groups.append(g.map { "\(CaseID(packed: $0.caseID)) \($0.submission)" }) }
         #expect(groups == [["IDN-2011-000001 0"], ["IDN-2011-000002 2"], ["IDN-2011-000003 0", "IDN-2011-000003 2"]])
+    }
+
+    /// A consuming walk sees every record as the plain walk does, and gives back the whole pages
+    /// of what it has left behind: they are no longer resident (`mincore`) and read as zeros.
+    @Test func aConsumingWalkGivesBackWhatItLeavesBehind() throws {
+        let f = Facility(code: "IDC-TPI", name: "x", kind: .IDC, province: "ID-KR", city: "y", opened: Period("2010-01")!, closed: nil)
+        let p = Period("2012-03")!
+        func submissions() -> [UsedSubmission] {
+            [(0, 3), (1, 5), (2, 7)].map { offset, step in
+                UsedSubmission(kind: .detention, facility: f, period: p, records: (0..<9_000).map {
+                    Self.migrant("IDN-2011-" + String(String(1_000_000 + $0 * step + offset).dropFirst()), arrival: $0)
+                })
+            }
+        }
+        var plain: [[UInt64]] = []
+        let kept = submissions()
+        PeriodCases(kept).forEachCase { g in plain.append(g.map { $0.caseID }) }
+        let used = submissions()
+        var consumed: [[UInt64]] = []
+        var arrivals: [Int32] = []
+        let view = SubmissionView(used)
+        PeriodCases(used).forEachCase(consuming: true) { g in
+            consumed.append(g.map { $0.caseID })
+            arrivals += g.map { view.detention[Int($0.submission)]![Int($0.index)].record.arrival.ordinal }
+        }
+        #expect(plain.count > 9_000 && consumed == plain)
+        #expect(arrivals.sorted() == (0..<9_000).flatMap { [Int32($0), Int32($0), Int32($0)] })
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        for sub in used {
+            let buffer = sub.records.detention
+            let bytes = buffer.count * MemoryLayout<Located<DetentionRecord>>.stride
+            let first = (Int(bitPattern: buffer.base!) + page - 1) / page * page
+            // Up to the page before the last step: given back.
+            let end = (Int(bitPattern: buffer.base!) + bytes - RecordPages.step - page) / page * page
+            try #require(end - first > 4 * RecordPages.step)
+            var resident = [UInt8](repeating: 1, count: (end - first) / page)
+            #expect(mincore(UnsafeMutableRawPointer(bitPattern: first), end - first, &resident) == 0)
+            #expect(resident.allSatisfy { $0 & 1 == 0 })
+            let zeros = UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: first), count: end - first)
+            #expect(zeros.allSatisfy { $0 == 0 })
+            // The last records are still there.
+            #expect(buffer[buffer.count - 1].record.arrival.ordinal == 8_999)
+        }
+    }
+}
+
+/// `RecordPages.giveBack` frees whole pages only, never a byte outside the range it is given.
+struct RecordPagesTests {
+    @Test func onlyWholePagesInsideTheRangeAreGivenBack() {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let size = 64 * page
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: page)
+        defer { raw.deallocate() }
+        raw.initializeMemory(as: UInt8.self, repeating: 0xA5, count: size)
+        // From byte 100 to byte 10 pages + 100: pages 1 to 9 are whole; 0 and 10 are not.
+        let given = RecordPages.giveBack(raw, from: 100, to: 10 * page + 100)
+        #expect(given == 10 * page)
+        let bytes = UnsafeBufferPointer(start: raw.assumingMemoryBound(to: UInt8.self), count: size)
+        #expect(bytes[0..<page].allSatisfy { $0 == 0xA5 })
+        #expect(bytes[page..<(10 * page)].allSatisfy { $0 == 0 })
+        #expect(bytes[(10 * page)..<size].allSatisfy { $0 == 0xA5 })
+        // Nothing whole between: nothing given back, and the offset stays.
+        #expect(RecordPages.giveBack(raw, from: 10 * page, to: 11 * page - 1) == 10 * page)
+        #expect(bytes[(10 * page)..<size].allSatisfy { $0 == 0xA5 })
     }
 }
