@@ -1,4 +1,7 @@
 import CaseloadCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The rules across files, run after the files of a period have been judged and the revision
 /// for each key chosen: `CONFLICT` and `CONTINUITY` period by period (`PeriodRules`), then
@@ -29,9 +32,14 @@ public enum AcrossFiles {
             return end(pass)
         }
 
-        /// A pass over period `p`, for a walk over its cases that other passes share.
-        public func begin(_ p: Period, submissions: [UsedSubmission], files: [JudgedFile]) -> Pass {
-            Pass(rules: self, p, submissions, files, previous: activePeriod == p.previous ? active : ActiveCases())
+        /// A pass over period `p`, for a walk over its cases that other passes share. The pass
+        /// takes the cases in care at the end of the period before (it reads them once, in order,
+        /// and gives their memory back as it goes); `end` hands the rules those of `p`.
+        public mutating func begin(_ p: Period, submissions: [UsedSubmission], files: [JudgedFile]) -> Pass {
+            let previous = activePeriod == p.previous ? active : ActiveCases()
+            active = ActiveCases()
+            activePeriod = nil
+            return Pass(rules: self, p, submissions, files, previous: previous)
         }
 
         /// The issues of the pass's period; the rules now know the cases in care at its end.
@@ -54,7 +62,7 @@ public enum AcrossFiles {
             var detentionFile: [Int32: Int] = [:]
             let previous: ActiveCases
             var k = 0
-            var nextActive = ActiveCases()
+            let nextActive: ActiveCases
             var out: [Issue] = []
 
             init(rules: PeriodRules, _ p: Period, _ submissions: [UsedSubmission], _ files: [JudgedFile],
@@ -72,20 +80,19 @@ public enum AcrossFiles {
                 for (s, sub) in submissions.enumerated() where view.isDetention[s] {
                     for i in 0..<sub.count where view.detention[s]![i].record.status.isActive { activeRecords += 1 }
                 }
-                nextActive.ids.reserveCapacity(activeRecords)
-                nextActive.info.reserveCapacity(activeRecords)
+                nextActive = ActiveCases(capacity: activeRecords)
             }
 
             @inline(__always)
             public func visit(_ group: UnsafeBufferPointer<PeriodCases.Ref>) {
                 let id = group[0].caseID
                 // CONTINUITY: cases in care at the end of the month before, now in no detention list.
-                let n = previous.ids.count
-                while k < n && previous.ids[k] < id {
+                let n = previous.count
+                while k < n && previous.id(k) < id {
                     rules.continuity(previous[k], p, detentionFile, files, &out)
                     k += 1
                 }
-                if k < n && previous.ids[k] == id {
+                if k < n && previous.id(k) == id {
                     var inDetention = false
                     for r in group where view.isDetention[Int(r.submission)] { inDetention = true; break }
                     if !inDetention { rules.continuity(previous[k], p, detentionFile, files, &out) }
@@ -102,11 +109,12 @@ public enum AcrossFiles {
                     best = (d.arrival, f, d.status)
                 }
                 if let b = best, b.status.isActive { nextActive.append(id, facility: b.facility, status: b.status) }
+                previous.giveBack(before: k)
             }
 
             /// The cases in care at the end of the month before that no case of the period came after.
             func finish() {
-                while k < previous.ids.count {
+                while k < previous.count {
                     rules.continuity(previous[k], p, detentionFile, files, &out)
                     k += 1
                 }
@@ -161,18 +169,54 @@ public enum AcrossFiles {
         }
     }
 
-    /// Cases in care at the end of a period, in case order: ids, and facility index and status.
-    public struct ActiveCases: Sendable {
-        var ids: [UInt64] = []
-        var info: [UInt32] = []
+    /// Cases in care at the end of a period, in case order: ids, and facility index and status,
+    /// in two blocks of their own. Read once, in order, by the next period's pass, which gives the
+    /// memory of the cases it has passed back to the system as it goes (`giveBack(before:)`).
+    public final class ActiveCases: @unchecked Sendable {
+        private var ids: UnsafeMutablePointer<UInt64>?
+        private var info: UnsafeMutablePointer<UInt32>?
+        private(set) var count = 0
+        private var capacity = 0
+        /// The byte offsets up to which `ids` and `info` have been given back.
+        private var given = (ids: 0, info: 0)
 
-        mutating func append(_ id: UInt64, facility: Int32, status: Status) {
-            ids.append(id)
-            info.append(UInt32(bitPattern: facility) << 4 | UInt32(status.ordinal))
+        init(capacity: Int = 0) { if capacity > 0 { grow(to: capacity) } }
+
+        deinit {
+            free(ids)
+            free(info)
         }
 
+        private func grow(to c: Int) {
+            guard let i = realloc(ids, c * MemoryLayout<UInt64>.stride), let f = realloc(info, c * MemoryLayout<UInt32>.stride) else {
+                fatalError("out of memory for \(c) cases")
+            }
+            ids = i.assumingMemoryBound(to: UInt64.self)
+            info = f.assumingMemoryBound(to: UInt32.self)
+            capacity = c
+        }
+
+        func append(_ id: UInt64, facility: Int32, status: Status) {
+            if count == capacity { grow(to: max(16, capacity * 2)) }
+            ids![count] = id
+            info![count] = UInt32(bitPattern: facility) << 4 | UInt32(status.ordinal)
+            count += 1
+        }
+
+        @inline(__always)
+        func id(_ k: Int) -> UInt64 { ids![k] }
+
         subscript(_ k: Int) -> (caseID: UInt64, facility: Int32, status: Status) {
-            (ids[k], Int32(bitPattern: info[k] >> 4), Status(ordinal: Int(info[k] & 15)))
+            (ids![k], Int32(bitPattern: info![k] >> 4), Status(ordinal: Int(info![k] & 15)))
+        }
+
+        /// The cases before `k` are never read again: the whole pages they fill go back to the
+        /// system (at least `RecordPages.step` bytes at a time).
+        @inline(__always)
+        func giveBack(before k: Int) {
+            guard k &* 8 &- given.ids >= RecordPages.step, let ids, let info else { return }
+            given.ids = RecordPages.giveBack(ids, from: given.ids, to: k &* 8)
+            given.info = RecordPages.giveBack(info, from: given.info, to: k &* 4)
         }
     }
 
