@@ -471,7 +471,9 @@ final class MigrantPass {
         // In place: by the UNHCR number's byte-order key, and by the whole row only when two
         // cases share a number.
         let facilities = labels.facilities
-        caseload.sort { a, b in a.key != b.key ? a.key < b.key : CaseloadRow.order(a, b, facilities) }
+        caseload.withUnsafeMutableBufferPointer { rows in
+            sortInPlace(rows) { a, b in a.key != b.key ? a.key < b.key : CaseloadRow.order(a, b, facilities) }
+        }
         return Aggregator.MigrantFigures(indicators: indicators, caseload: caseload)
     }
 }

@@ -408,12 +408,10 @@ public final class RecordBuffer<R>: @unchecked Sendable {
         capacity = c
     }
 
-    /// Sorts by a key and gives back the memory beyond the last record.
-    public func sort(by key: (R) -> UInt64) {
-        if count > 1 {
-            var all = UnsafeMutableBufferPointer(start: base, count: count)
-            all.sort { key($0) < key($1) }
-        }
+    /// Sorts in place (`sortInPlace`: no scratch memory) and gives back the memory beyond the
+    /// last record.
+    public func sort(by less: (R, R) -> Bool) {
+        if count > 1 { sortInPlace(UnsafeMutableBufferPointer(start: base, count: count), by: less) }
         if capacity > count && count > 0 { resize(count) }
     }
 
@@ -443,10 +441,11 @@ public struct RecordList: Sendable {
         }
     }
 
-    /// Sorts by case id; the buffers are cut to their size.
+    /// Sorts by case id (then line: accepted case ids are unique in a file, and the order is total
+    /// whatever the records); the buffers are cut to their size.
     public func sortByCase() {
-        detention.sort { $0.record.caseID.packed }
-        shelter.sort { $0.record.caseID.packed }
+        detention.sort { $0.record.caseID.packed != $1.record.caseID.packed ? $0.record.caseID.packed < $1.record.caseID.packed : $0.line < $1.line }
+        shelter.sort { $0.record.caseID.packed != $1.record.caseID.packed ? $0.record.caseID.packed < $1.record.caseID.packed : $0.line < $1.line }
     }
 
     /// The records in the order they were appended or sorted, as `Record`s with their lines.
