@@ -85,9 +85,10 @@ public struct PeriodCases {
     ///
     /// `consuming`: the records are read once, by this walk, and their memory is given back to the
     /// system as the walk leaves them behind (whole pages of each submission's buffer, at least
-    /// `RecordPages.step` bytes at a time, and the rest at the end), so that a period's records do not stay resident beside
-    /// the next period's while they are folded into the per-case state. Once it returns, the
-    /// submissions' records read as zeros: the caller must let them go without reading them.
+    /// `RecordPages.step` bytes at a time, and the rest at the end), so that a period's records
+    /// do not stay resident beside the next period's while they are folded into the per-case
+    /// state. Once it returns, the submissions' records read as zeros: the caller must let them
+    /// go without reading them.
     public func forEachCase(consuming: Bool = false, _ body: (UnsafeBufferPointer<Ref>) -> Void) {
         let k = counts.count
         guard k > 0 else { return }
