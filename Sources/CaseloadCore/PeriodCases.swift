@@ -163,8 +163,9 @@ public struct PeriodCases {
 /// allocated (`madvise(MADV_DONTNEED)`: the pages are freed at once and read as zeros if touched
 /// again; the allocator's own bytes, before the buffer's first whole page, are never touched).
 public enum RecordPages {
-    /// Records are given back by at least this many bytes at a time (one call to the system).
-    public static let step = 64 << 10
+    /// Records are given back by at least this many bytes at a time (one call to the system). A
+    /// constant, not a stored static: it is read once a case, from other modules too.
+    @inlinable public static var step: Int { 64 << 10 }
     static let page = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Gives back the whole pages of `base[from..<to]` (byte offsets) and returns the offset up to
