@@ -218,8 +218,10 @@ struct PeriodCasesTests {
         #expect(groups == [["IDN-2011-000001 0"], ["IDN-2011-000002 2"], ["IDN-2011-000003 0", "IDN-2011-000003 2"]])
     }
 
-    /// A consuming walk sees every record as the plain walk does, and gives back the whole pages
-    /// of what it has left behind: they are no longer resident (`mincore`) and read as zeros.
+    /// A consuming walk sees every record as the plain walk does, and once it is over every whole
+    /// page of the records is given back (no longer resident, by `mincore`, and reading as zeros),
+    /// and not a byte outside them: the bytes before the first whole page and after the last are
+    /// those of before the walk.
     @Test func aConsumingWalkGivesBackWhatItLeavesBehind() throws {
         let f = Facility(code: "IDC-TPI", name: "x", kind: .IDC, province: "ID-KR", city: "y", opened: Period("2010-01")!, closed: nil)
         let p = Period("2012-03")!
@@ -234,6 +236,8 @@ struct PeriodCasesTests {
         let kept = submissions()
         PeriodCases(kept).forEachCase { g in plain.append(g.map { $0.caseID }) }
         let used = submissions()
+        let stride = MemoryLayout<Located<DetentionRecord>>.stride
+        let before = used.map { Array(UnsafeRawBufferPointer(start: $0.records.detention.base, count: $0.records.detention.count * stride)) }
         var consumed: [[UInt64]] = []
         var arrivals: [Int32] = []
         let view = SubmissionView(used)
@@ -244,20 +248,19 @@ struct PeriodCasesTests {
         #expect(plain.count > 9_000 && consumed == plain)
         #expect(arrivals.sorted() == (0..<9_000).flatMap { [Int32($0), Int32($0), Int32($0)] })
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        for sub in used {
+        for (s, sub) in used.enumerated() {
             let buffer = sub.records.detention
-            let bytes = buffer.count * MemoryLayout<Located<DetentionRecord>>.stride
-            let first = (Int(bitPattern: buffer.base!) + page - 1) / page * page
-            // Up to the page before the last step: given back.
-            let end = (Int(bitPattern: buffer.base!) + bytes - RecordPages.step - page) / page * page
-            try #require(end - first > 4 * RecordPages.step)
-            var resident = [UInt8](repeating: 1, count: (end - first) / page)
-            #expect(mincore(UnsafeMutableRawPointer(bitPattern: first), end - first, &resident) == 0)
+            let base = Int(bitPattern: buffer.base!), bytes = buffer.count * stride
+            // The whole pages of the buffer: [first, last).
+            let first = (base + page - 1) / page * page, last = (base + bytes) / page * page
+            try #require(last - first > 4 * RecordPages.step)
+            var resident = [UInt8](repeating: 1, count: (last - first) / page)
+            #expect(mincore(UnsafeMutableRawPointer(bitPattern: first), last - first, &resident) == 0)
             #expect(resident.allSatisfy { $0 & 1 == 0 })
-            let zeros = UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: first), count: end - first)
-            #expect(zeros.allSatisfy { $0 == 0 })
-            // The last records are still there.
-            #expect(buffer[buffer.count - 1].record.arrival.ordinal == 8_999)
+            let now = UnsafeRawBufferPointer(start: buffer.base, count: bytes)
+            #expect(now[(first - base)..<(last - base)].allSatisfy { $0 == 0 })
+            #expect(Array(now[..<(first - base)]) == Array(before[s][..<(first - base)]))
+            #expect(Array(now[(last - base)...]) == Array(before[s][(last - base)...]))
         }
     }
 }
