@@ -139,9 +139,7 @@ public struct PeriodCases {
             g &+= 1
             let s = Int(top.submission)
             // Every record of the submission before this one belongs to a case already visited.
-            if consuming, Int(top.index) &* strides[s] &- given[s] >= RecordPages.step {
-                given[s] = RecordPages.giveBack(bases[s]!, from: given[s], to: Int(top.index) &* strides[s])
-            }
+            if consuming { RecordPages.passed(bases[s]!, to: Int(top.index) &* strides[s], given: &given[s]) }
             let next = Int(top.index) &+ 1
             if next < counts[s] {
                 heap[0] = Ref(caseID: caseID(s, next), submission: top.submission, index: Int32(next))
@@ -154,7 +152,7 @@ public struct PeriodCases {
         if g > 0 { body(UnsafeBufferPointer(start: group, count: g)) }
         // Every record has been read: what is left of each buffer goes back too.
         if consuming {
-            for s in 0..<k where counts[s] > 0 { given[s] = RecordPages.giveBack(bases[s]!, from: given[s], to: counts[s] &* strides[s]) }
+            for s in 0..<k where counts[s] > 0 { RecordPages.passed(bases[s]!, to: counts[s] &* strides[s], given: &given[s], all: true) }
         }
     }
 }
@@ -167,6 +165,13 @@ public enum RecordPages {
     /// constant, not a stored static: it is read once a case, from other modules too.
     @inlinable public static var step: Int { 64 << 10 }
     static let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// A reader of `base` has passed the byte offset `to`: gives back the whole pages behind it
+    /// once it is `step` bytes past `given`, the offset given back so far (`all`: at once).
+    @inline(__always)
+    public static func passed(_ base: UnsafeRawPointer, to: Int, given: inout Int, all: Bool = false) {
+        if all || to &- given >= step { given = giveBack(base, from: given, to: to) }
+    }
 
     /// Gives back the whole pages of `base[from..<to]` (byte offsets) and returns the offset up to
     /// which the buffer has now been given back (`from` when no whole page lies between).

@@ -388,7 +388,11 @@ public final class RecordBuffer<R>: @unchecked Sendable {
     public private(set) var count = 0
     private var capacity = 0
 
-    public init() { precondition(_isPOD(R.self), "plain values only") }
+    /// `capacity`: room for that many values at once (none is allocated for 0).
+    public init(capacity: Int = 0) {
+        precondition(_isPOD(R.self), "plain values only")
+        if capacity > 0 { resize(capacity) }
+    }
 
     deinit { free(base) }
 
@@ -444,8 +448,12 @@ public struct RecordList: Sendable {
     /// Sorts by case id (then line: accepted case ids are unique in a file, and the order is total
     /// whatever the records); the buffers are cut to their size.
     public func sortByCase() {
-        detention.sort { $0.record.caseID.packed != $1.record.caseID.packed ? $0.record.caseID.packed < $1.record.caseID.packed : $0.line < $1.line }
-        shelter.sort { $0.record.caseID.packed != $1.record.caseID.packed ? $0.record.caseID.packed < $1.record.caseID.packed : $0.line < $1.line }
+        Self.sortByCase(detention) { $0.caseID.packed }
+        Self.sortByCase(shelter) { $0.caseID.packed }
+    }
+
+    private static func sortByCase<R>(_ buffer: RecordBuffer<Located<R>>, _ id: (R) -> UInt64) {
+        buffer.sort { a, b in id(a.record) != id(b.record) ? id(a.record) < id(b.record) : a.line < b.line }
     }
 
     /// The records in the order they were appended or sorted, as `Record`s with their lines.

@@ -1,7 +1,4 @@
 import CaseloadCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The rules across files, run after the files of a period have been judged and the revision
 /// for each key chosen: `CONFLICT` and `CONTINUITY` period by period (`PeriodRules`), then
@@ -170,53 +167,40 @@ public enum AcrossFiles {
     }
 
     /// Cases in care at the end of a period, in case order: ids, and facility index and status,
-    /// in two blocks of their own. Read once, in order, by the next period's pass, which gives the
-    /// memory of the cases it has passed back to the system as it goes (`giveBack(before:)`).
+    /// in two buffers of plain values. Read once, in order, by the next period's pass, which gives
+    /// the memory of the cases it has passed back to the system as it goes (`giveBack(before:)`).
     public final class ActiveCases: @unchecked Sendable {
-        private var ids: UnsafeMutablePointer<UInt64>?
-        private var info: UnsafeMutablePointer<UInt32>?
-        private(set) var count = 0
-        private var capacity = 0
+        private let ids: RecordBuffer<UInt64>
+        private let info: RecordBuffer<UInt32>
         /// The byte offsets up to which `ids` and `info` have been given back.
         private var given = (ids: 0, info: 0)
 
-        init(capacity: Int = 0) { if capacity > 0 { grow(to: capacity) } }
-
-        deinit {
-            free(ids)
-            free(info)
+        init(capacity: Int = 0) {
+            ids = RecordBuffer(capacity: capacity)
+            info = RecordBuffer(capacity: capacity)
         }
 
-        private func grow(to c: Int) {
-            guard let i = realloc(ids, c * MemoryLayout<UInt64>.stride), let f = realloc(info, c * MemoryLayout<UInt32>.stride) else {
-                fatalError("out of memory for \(c) cases")
-            }
-            ids = i.assumingMemoryBound(to: UInt64.self)
-            info = f.assumingMemoryBound(to: UInt32.self)
-            capacity = c
-        }
+        var count: Int { ids.count }
 
         func append(_ id: UInt64, facility: Int32, status: Status) {
-            if count == capacity { grow(to: max(16, capacity * 2)) }
-            ids![count] = id
-            info![count] = UInt32(bitPattern: facility) << 4 | UInt32(status.ordinal)
-            count += 1
+            ids.append(id)
+            info.append(UInt32(bitPattern: facility) << 4 | UInt32(status.ordinal))
         }
 
         @inline(__always)
-        func id(_ k: Int) -> UInt64 { ids![k] }
+        func id(_ k: Int) -> UInt64 { ids[k] }
 
         subscript(_ k: Int) -> (caseID: UInt64, facility: Int32, status: Status) {
-            (ids![k], Int32(bitPattern: info![k] >> 4), Status(ordinal: Int(info![k] & 15)))
+            (ids[k], Int32(bitPattern: info[k] >> 4), Status(ordinal: Int(info[k] & 15)))
         }
 
         /// The cases before `k` are never read again: the whole pages they fill go back to the
         /// system (at least `RecordPages.step` bytes at a time).
         @inline(__always)
         func giveBack(before k: Int) {
-            guard k &* 8 &- given.ids >= RecordPages.step, let ids, let info else { return }
-            given.ids = RecordPages.giveBack(ids, from: given.ids, to: k &* 8)
-            given.info = RecordPages.giveBack(info, from: given.info, to: k &* 4)
+            guard let i = ids.base, let f = info.base else { return }
+            RecordPages.passed(i, to: k &* 8, given: &given.ids)
+            RecordPages.passed(f, to: k &* 4, given: &given.info)
         }
     }
 
