@@ -31,7 +31,7 @@ let package = Package(
             swiftSettings: optimise
         ),
         .target(name: "Validate", dependencies: ["CaseloadCore"], swiftSettings: optimise),
-        .target(name: "Aggregate", dependencies: ["CaseloadCore"], swiftSettings: optimise),
+        .target(name: "Aggregate", dependencies: ["CaseloadCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimise),
         .target(name: "Emit", dependencies: ["CaseloadCore", "CSystem"], swiftSettings: optimise),
         .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "CSystem"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["CaseloadCore"], swiftSettings: optimise),
@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "CaseloadCoreTests", dependencies: ["CaseloadCore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseloadCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ValidateTests", dependencies: ["Validate", "CaseloadCore"]),
-        .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "CaseloadCore", "Synth"]),
+        .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "CaseloadCore", "Synth", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EmitTests", dependencies: ["Emit", "CaseloadCore"]),
         .testTarget(name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "Synth", "TestSupport"],
                     resources: [.copy("Golden")]),

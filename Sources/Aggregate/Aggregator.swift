@@ -5,15 +5,19 @@ import CaseloadCore
 /// keeps of the periods before is per case and small (the earliest arrival of each migrant, the
 /// cumulative description of each victim), never their records.
 public enum Aggregator {
-    /// Every period's figures from the used submissions of all periods (tests and tools).
-    public static func figures(_ submissions: [UsedSubmission]) -> [PeriodFigures] {
+    /// Every period's figures from the used submissions of all periods, with their shared cells
+    /// rounded to multiples of `k` (tests and tools).
+    public static func figures(_ submissions: [UsedSubmission], recordKeys: RecordKeys = RecordKeys(), k: Int = 5) -> [PeriodFigures] {
         var facilities: [String: Facility] = [:]
         for s in submissions { facilities[s.facility.code] = s.facility }
-        var history = History(facilities: Array(facilities.values))
+        var history = History(facilities: Array(facilities.values), recordKeys: recordKeys)
+        var releases = KeyedRounding.Releases(k: k, facilities: Array(facilities.values))
         let periods = Set(submissions.map(\.period)).sorted()
         return periods.map { p in
             let mine = submissions.filter { $0.period == p }
-            return history.advance(p, submissions: mine, cases: PeriodCases(mine))
+            var f = history.advance(p, submissions: mine, cases: PeriodCases(mine))
+            f.shared = releases.share(f)
+            return f
         }
     }
 
@@ -31,10 +35,15 @@ public struct History: Sendable {
     let provinceIndex: [String: Int]
     var migrants = MigrantHistory()
     var victims: VictimHistory
+    /// The record keys of the cases (keyed rounding), computed once a case.
+    let recordKeys: RecordKeys
 
-    public init(registry: Registry) { self.init(facilities: Array(registry.facilities.values)) }
+    public init(registry: Registry, recordKeys: RecordKeys = RecordKeys()) {
+        self.init(facilities: Array(registry.facilities.values), recordKeys: recordKeys)
+    }
 
-    public init(facilities: [Facility]) {
+    public init(facilities: [Facility], recordKeys: RecordKeys = RecordKeys()) {
+        self.recordKeys = recordKeys
         // Facilities and provinces as indices, in code order (ties of principal records go to the
         // facility code that sorts first, which is then the smaller index).
         let codes = facilities.map(\.code).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -61,8 +70,8 @@ public struct History: Sendable {
                   community: s.facility.kind == .COMMUNITY)
         }
         let view = SubmissionView(submissions)
-        let m = submissions.contains { $0.kind == .detention } ? MigrantPass(migrants, p, submissions, view, places, labels) : nil
-        let v = submissions.contains { $0.kind == .shelter } ? VictimPass(victims, p, view, places) : nil
+        let m = submissions.contains { $0.kind == .detention } ? MigrantPass(migrants, p, submissions, view, places, labels, recordKeys) : nil
+        let v = submissions.contains { $0.kind == .shelter } ? VictimPass(victims, p, view, places, recordKeys) : nil
         return Pass(period: p, migrants: m, victims: v, facilities: labels.facilities)
     }
 
@@ -229,6 +238,8 @@ final class Tallies: @unchecked Sendable {
     let multi: UnsafeMutablePointer<Bool>
     let offsets: UnsafeMutablePointer<Int>
     let counts: UnsafeMutablePointer<Int>
+    /// The cell keys, beside the counts: each case adds its record key where it adds 1.
+    let keys: UnsafeMutablePointer<UInt32>
     let size: Int
 
     init(_ catalogue: [(indicator: String, dimensions: [String])], _ labels: Labels) {
@@ -257,6 +268,8 @@ final class Tallies: @unchecked Sendable {
         size = offset
         counts = .allocate(capacity: max(1, offset))
         counts.initialize(repeating: 0, count: max(1, offset))
+        keys = .allocate(capacity: max(1, offset))
+        keys.initialize(repeating: 0, count: max(1, offset))
     }
 
     deinit {
@@ -264,10 +277,13 @@ final class Tallies: @unchecked Sendable {
         multi.deallocate()
         offsets.deallocate()
         counts.deallocate()
+        keys.deallocate()
     }
 
+    /// Counts a case (`delta` 1) or takes it out again (-1), with its record key.
     @inline(__always)
-    func add(_ indicator: Int, _ c: Categories, _ delta: Int = 1) {
+    func add(_ indicator: Int, _ c: Categories, key: UInt32, _ delta: Int = 1) {
+        let key = delta > 0 ? key : 0 &- key
         var j = first[indicator]
         let end = first[indicator + 1]
         while j < end {
@@ -275,11 +291,15 @@ final class Tallies: @unchecked Sendable {
             if multi[j] {
                 var b = c.bits[d]
                 while b != 0 {
-                    counts[offsets[j] + b.trailingZeroBitCount] += delta
+                    let o = offsets[j] + b.trailingZeroBitCount
+                    counts[o] += delta
+                    keys[o] &+= key
                     b &= b - 1
                 }
             } else {
-                counts[offsets[j] + c.single[d]] += delta
+                let o = offsets[j] + c.single[d]
+                counts[o] += delta
+                keys[o] &+= key
             }
             j += 1
         }
@@ -289,9 +309,13 @@ final class Tallies: @unchecked Sendable {
         IndicatorFigures(name: name, dimensions: dimensions.enumerated().map { k, dname in
             let j = first[indicator] + k
             let d = dims[j], offset = offsets[j]
-            var named: [String: Int] = [:]
-            for i in 0..<labels.size(d) where counts[offset + i] != 0 { named[labels.name(d, i)] = counts[offset + i] }
-            return DimensionFigures(name: dname, multiValued: IndicatorCatalogue.multiValued.contains(dname), counts: named)
+            var named: [String: Int] = [:], cellKeys: [String: UInt32] = [:]
+            for i in 0..<labels.size(d) where counts[offset + i] != 0 {
+                let label = labels.name(d, i)
+                named[label] = counts[offset + i]
+                cellKeys[label] = keys[offset + i]
+            }
+            return DimensionFigures(name: dname, multiValued: IndicatorCatalogue.multiValued.contains(dname), counts: named, keys: cellKeys)
         })
     }
 }
@@ -338,8 +362,11 @@ func select<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
 
 struct MigrantHistory: Sendable {
     /// Every migrant case seen so far, sorted, with the earliest arrival_date over all its
-    /// accepted detention records of the periods seen so far.
-    let earliest = SortedStore<Int32>()
+    /// accepted detention records of the periods seen so far (the low 32 bits, a day number) and
+    /// its record key (the high 32 bits, computed once, when the case is first seen).
+    let earliest = SortedStore<UInt64>()
+
+    @inline(__always) static func pack(arrival: Int32, key: UInt32) -> UInt64 { UInt64(key) << 32 | UInt64(UInt32(bitPattern: arrival)) }
 
     static let indices: (supported: Int, inCare: Int, arrivals: Int, exits: Int, uasc: Int, services: Int) = {
         func index(_ name: String) -> Int { IndicatorCatalogue.migrants.firstIndex { $0.indicator == name }! }
@@ -359,11 +386,14 @@ final class MigrantPass {
     let first: Day, end: Day
     var stays: [Int32] = []
     var caseload: [CaseloadRow] = []
-    var cursor: SortedStore<Int32>.Cursor
-    var added: [(UInt64, Int32)] = []
+    let recordKeys: RecordKeys
+    var cursor: SortedStore<UInt64>.Cursor
+    var added: [(UInt64, UInt64)] = []
 
-    init(_ history: MigrantHistory, _ p: Period, _ submissions: [UsedSubmission], _ view: SubmissionView, _ places: [Place], _ labels: Labels) {
+    init(_ history: MigrantHistory, _ p: Period, _ submissions: [UsedSubmission], _ view: SubmissionView, _ places: [Place], _ labels: Labels,
+         _ recordKeys: RecordKeys) {
         self.history = history
+        self.recordKeys = recordKeys
         self.p = p
         self.labels = labels
         self.view = view
@@ -415,12 +445,16 @@ final class MigrantPass {
         guard let r = principal else { return }
         let id = group[0].caseID
         var arrival = minArrival
+        let key: UInt32
         let earliest = history.earliest
         if let i = cursor.seek(id) {
-            arrival = min(arrival, earliest[i])
-            earliest[i] = arrival
+            let kept = earliest[i]
+            key = UInt32(truncatingIfNeeded: kept >> 32)
+            arrival = min(arrival, Int32(bitPattern: UInt32(truncatingIfNeeded: kept)))
+            earliest[i] = MigrantHistory.pack(arrival: arrival, key: key)
         } else {
-            added.append((id, arrival))
+            key = recordKeys.key(CaseID(packed: id))
+            added.append((id, MigrantHistory.pack(arrival: arrival, key: key)))
         }
         let early = Day(ordinal: arrival)
         let age = r.birth.age(atEndOf: p)
@@ -438,17 +472,17 @@ final class MigrantPass {
         cat[Dim.interception] = r.interceptionOrdinal
         cat.list(.vulnerability, bits: vulnerabilities, codes: Vulnerability.count)
         cat.list(.service, bits: services, codes: Service.count)
-        tallies.add(ix.supported, cat)
-        tallies.add(ix.services, cat)
+        tallies.add(ix.supported, cat, key: key)
+        tallies.add(ix.services, cat, key: key)
         let status = r.status
         if status.isActive {
-            tallies.add(ix.inCare, cat)
+            tallies.add(ix.inCare, cat, key: key)
             stays.append(Int32(end - early))
         } else {
-            tallies.add(ix.exits, cat)
+            tallies.add(ix.exits, cat, key: key)
         }
-        if early >= first { tallies.add(ix.arrivals, cat) }
-        if r.unaccompaniedMinor && age < 18 { tallies.add(ix.uasc, cat) }
+        if early >= first { tallies.add(ix.arrivals, cat, key: key) }
+        if r.unaccompaniedMinor && age < 18 { tallies.add(ix.uasc, cat, key: key) }
         if let u = r.unhcrID ?? firstUNHCR?.id {
             caseload.append(CaseloadRow(unhcrID: u, sex: r.sex, ageGroup: group5, nationality: r.nationality,
                                         facility: place.facility, community: place.community,
@@ -510,8 +544,9 @@ struct VictimDescription {
 
 struct VictimHistory: Sendable {
     let labels: Labels
-    /// Every victim case seen so far, sorted, with its cumulative description.
-    let cumulative = SortedStore<UInt32>()
+    /// Every victim case seen so far, sorted, with its cumulative description (the low 32 bits)
+    /// and its record key (the high 32 bits, computed once, when the case is first seen).
+    let cumulative = SortedStore<UInt64>()
     /// The running `assisted_cumulative` counts: a case's old description is taken out when it
     /// gets a newer one, so each period costs what it adds, not the whole history.
     let cumulativeTally: Tallies
@@ -531,11 +566,13 @@ final class VictimPass {
     let places: [Place]
     let tallies: Tallies
     let cat = Categories(), old = Categories()
-    var cursor: SortedStore<UInt32>.Cursor
-    var added: [(UInt64, UInt32)] = []
+    let recordKeys: RecordKeys
+    var cursor: SortedStore<UInt64>.Cursor
+    var added: [(UInt64, UInt64)] = []
 
-    init(_ history: VictimHistory, _ p: Period, _ view: SubmissionView, _ places: [Place]) {
+    init(_ history: VictimHistory, _ p: Period, _ view: SubmissionView, _ places: [Place], _ recordKeys: RecordKeys) {
         self.history = history
+        self.recordKeys = recordKeys
         self.p = p
         self.view = view
         self.places = places
@@ -580,22 +617,28 @@ final class VictimPass {
         cat[Dim.referral] = r.referralOrdinal
         cat.list(.exploitation, bits: exploitation, codes: Exploitation.count)
         cat.list(.assistance, bits: assistance, codes: Assistance.count)
-        tallies.add(assisted, cat)
         var merged = (exploitation, assistance)
         let slot = cursor.seek(id)
+        let key: UInt32
         if let i = slot {
-            let earlier = VictimDescription(packed: cumulative[i])
+            let kept = cumulative[i]
+            key = UInt32(truncatingIfNeeded: kept >> 32)
+            tallies.add(assisted, cat, key: key)
+            let earlier = VictimDescription(packed: UInt32(truncatingIfNeeded: kept))
             earlier.categories(into: old)
-            history.cumulativeTally.add(cumulativeIndex, old, -1)
+            history.cumulativeTally.add(cumulativeIndex, old, key: key, -1)
             merged = (exploitation | earlier.exploitation, assistance | earlier.assistance)
         } else {
-            tallies.add(newCases, cat)
+            key = recordKeys.key(CaseID(packed: id))
+            tallies.add(assisted, cat, key: key)
+            tallies.add(newCases, cat, key: key)
         }
         let now = VictimDescription(sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
                                     exploitation: merged.0, assistance: merged.1)
-        if let i = slot { cumulative[i] = now.packed } else { added.append((id, now.packed)) }
+        let kept = UInt64(key) << 32 | UInt64(now.packed)
+        if let i = slot { cumulative[i] = kept } else { added.append((id, kept)) }
         now.categories(into: cat)
-        history.cumulativeTally.add(cumulativeIndex, cat)
+        history.cumulativeTally.add(cumulativeIndex, cat, key: key)
     }
 
     func finish() -> [IndicatorFigures] {

@@ -13,7 +13,10 @@ public struct RunOptions: Sendable {
     public var input: String = "Input"
     public var output: String = "Output"
     public var judge = JudgeOptions()
+    /// The base k of keyed rounding (`--min-cell`).
     public var minCell: Int = 5
+    /// `--key-file`: the key of the record keys (HMAC-SHA256); without one, plain SHA-256.
+    public var keyFile: String?
     public var hxl = false
     /// Called as files are judged (from worker threads).
     public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
@@ -46,8 +49,10 @@ extension Pipeline {
     /// folder as it is made, and the folder put in place of `Output/` at once.
     public static func run(_ options: RunOptions) -> RunOutcome {
         Memory.configure()
+        let key: [UInt8]?
         do {
             try checkFolders(input: options.input, output: options.output)
+            key = try options.keyFile.map { path throws(ConfigurationError) in try KeyFile.load(path) }
         } catch {
             return .configuration(error)
         }
@@ -75,7 +80,8 @@ extension Pipeline {
             written.append(ManifestJSON.Output(path: path, bytes: bytes.count, sha256: Digest.sha256(bytes)))
         }
         var rules = AcrossFiles.PeriodRules(registry: registry)
-        let history = History(registry: registry)
+        let history = History(registry: registry, recordKeys: KeyFile.recordKeys(key))
+        var releases = KeyedRounding.Releases(k: options.minCell, facilities: Array(registry.facilities.values))
         var across: [Issue] = []
         var figures: [PeriodFigures] = []
         var t: [String: Double] = ["periods": 0, "walk": 0, "caseload": 0]
@@ -102,6 +108,7 @@ extension Pipeline {
                 }
                 across += rules.end(rulesPass)
                 var f = figuresPass.finish()
+                f.shared = releases.share(f)
                 t["walk"]! += Clock.wall() - c
                 c = Clock.wall()
                 defer { t["caseload"]! += Clock.wall() - c }
@@ -127,7 +134,7 @@ extension Pipeline {
             judgement.timings["render"] = Clock.wall() - c
             c = Clock.wall()
             for o in outputs { try write(o.path, o.bytes) }
-            try write("manifest.json", manifest(judgement, figures: figures, options: options, outputs: written))
+            try write("manifest.json", manifest(judgement, figures: figures, options: options, key: key, outputs: written))
             try staging.commit()
             judgement.timings["write"] = Clock.wall() - c
         } catch {
@@ -153,7 +160,7 @@ extension Pipeline {
                 ("\(p)/report.html", ReportHTML.render(f, context: ReportHTML.Context(history: figures.filter { $0.period <= f.period },
                                                                                      quality: quality, facilityNames: names))),
                 ("\(p)/report.json", ReportJSON.render(f, quality: quality)),
-                ("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: Suppression.sharedCells(f, k: options.minCell), hxl: options.hxl)),
+                ("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: f.shared, hxl: options.hxl)),
             ]
             if caseload { out.append((caseloadPath(f.period), CaseloadCSV.render(period: f.period, rows: f.caseload, facilities: f.facilities, hxl: options.hxl))) }
             return out
@@ -162,26 +169,28 @@ extension Pipeline {
     }
 
     /// Every output file, the manifest last (tests and tools; `run` writes them as it goes).
-    public static func render(_ j: Judgement, figures: [PeriodFigures], options: RunOptions) -> [(path: String, bytes: [UInt8])] {
+    public static func render(_ j: Judgement, figures: [PeriodFigures], options: RunOptions, key: [UInt8]? = nil) -> [(path: String, bytes: [UInt8])] {
         var files = render(j, figures: figures, options: options, caseload: true)
         let outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
-        files.append(("manifest.json", manifest(j, figures: figures, options: options, outputs: outputs)))
+        files.append(("manifest.json", manifest(j, figures: figures, options: options, key: key, outputs: outputs)))
         return files
     }
 
-    static func manifest(_ j: Judgement, figures: [PeriodFigures], options: RunOptions, outputs: [ManifestJSON.Output]) -> [UInt8] {
+    static func manifest(_ j: Judgement, figures: [PeriodFigures], options: RunOptions, key: [UInt8]?, outputs: [ManifestJSON.Output]) -> [UInt8] {
         let inputs = j.files.map {
             ManifestJSON.Input(path: $0.path, pathBytes: $0.pathBytes, bytes: $0.size, sha256: $0.sha256, name: $0.name,
                                outcome: $0.outcome, accepted: $0.acceptedRecords, rejected: $0.rejectedRecords)
         }
-        return ManifestJSON.render(minCell: options.minCell, maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
+        return ManifestJSON.render(minCell: options.minCell, keyFingerprint: key.map(RecordKeys.fingerprint),
+                                   maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
                                    periods: figures.map(\.period), inputs: inputs, outputs: outputs)
     }
 
     /// Every figure of every period, from the used files of a judgement (which keep their records
     /// until then): the same history `run` advances period by period. The records are let go.
-    public static func aggregate(_ j: inout Judgement, threads: Int = 0) -> [PeriodFigures] {
-        var history = History(registry: j.registry)
+    public static func aggregate(_ j: inout Judgement, threads: Int = 0, k: Int = 5, key: [UInt8]? = nil) -> [PeriodFigures] {
+        var history = History(registry: j.registry, recordKeys: KeyFile.recordKeys(key))
+        var releases = KeyedRounding.Releases(k: k, facilities: Array(j.registry.facilities.values))
         var byPeriod: [Period: [Int]] = [:]
         for i in j.files.indices where j.files[i].outcome == .accepted { byPeriod[j.files[i].name!.period, default: []].append(i) }
         var figures: [PeriodFigures] = []
@@ -190,7 +199,9 @@ extension Pipeline {
                 UsedSubmission(kind: j.files[i].name!.kind, facility: j.registry[j.files[i].name!.facility]!, period: p,
                                records: j.files[i].records, file: i)
             }
-            figures.append(history.advance(p, submissions: used, cases: PeriodCases(used)))
+            var f = history.advance(p, submissions: used, cases: PeriodCases(used))
+            f.shared = releases.share(f)
+            figures.append(f)
         }
         for i in j.files.indices { j.files[i].records = RecordList() }
         return figures

@@ -7,15 +7,17 @@ public enum Population: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One dimension of an indicator, with its counts by category (categories with a count of 0
-/// are absent).
+/// are absent) and the cell key of each (outputs.md, keyed rounding: the sum of the record keys
+/// of the cases the cell counts, modulo 2^32; internal, never written).
 public struct DimensionFigures: Sendable, Hashable {
     public var name: String
     /// Multi-valued (marked * in indicators.md): a case counts in every category it has.
     public var multiValued: Bool
     public var counts: [String: Int]
+    public var keys: [String: UInt32]
 
-    public init(name: String, multiValued: Bool, counts: [String: Int] = [:]) {
-        self.name = name; self.multiValued = multiValued; self.counts = counts
+    public init(name: String, multiValued: Bool, counts: [String: Int] = [:], keys: [String: UInt32] = [:]) {
+        self.name = name; self.multiValued = multiValued; self.counts = counts; self.keys = keys
     }
 
     /// Categories in byte order.
@@ -89,6 +91,9 @@ public struct PeriodFigures: Sendable, Hashable {
     public var caseload: [CaseloadRow]
     /// The facility codes the caseload rows point to.
     public var facilities: [String]
+    /// The cells of `unhcr/aggregates.csv`, in its order (made by keyed rounding, period after
+    /// period: a period's shared values depend on the release before).
+    public var shared: [SharedCell] = []
 
     public init(period: Period, migrants: [IndicatorFigures], victims: [IndicatorFigures], caseload: [CaseloadRow], facilities: [String] = []) {
         self.period = period; self.migrants = migrants; self.victims = victims; self.caseload = caseload; self.facilities = facilities
@@ -101,18 +106,20 @@ public struct PeriodFigures: Sendable, Hashable {
     }
 }
 
-/// A cell of the shared aggregates: its count, or suppressed.
+/// A cell of the shared aggregates: its shared value (a count rounded by keyed rounding, or the
+/// median stay as computed).
 public struct SharedCell: Sendable, Hashable {
     public var population: Population
     public var indicator: String
     public var dimension: String
     public var category: String
-    /// nil when suppressed.
-    public var value: Int?
+    public var value: Int
+    /// A count (rounded to a multiple of k), not the median.
+    public var rounded: Bool
 
-    public init(population: Population, indicator: String, dimension: String, category: String, value: Int?) {
+    public init(population: Population, indicator: String, dimension: String, category: String, value: Int, rounded: Bool) {
         self.population = population; self.indicator = indicator; self.dimension = dimension
-        self.category = category; self.value = value
+        self.category = category; self.value = value; self.rounded = rounded
     }
 }
 

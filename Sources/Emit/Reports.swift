@@ -97,7 +97,9 @@ public enum ManifestJSON {
         public init(path: String, bytes: Int, sha256: String) { self.path = path; self.bytes = bytes; self.sha256 = sha256 }
     }
 
-    public static func render(minCell: Int, maxRejectRate: Double, hxl: Bool, periods: [Period], inputs: [Input], outputs: [Output]) -> [UInt8] {
+    /// `keyFingerprint`: of the key file's key (outputs.md), nil when the run had none.
+    public static func render(minCell: Int, keyFingerprint: String?, maxRejectRate: Double, hxl: Bool, periods: [Period], inputs: [Input],
+                              outputs: [Output]) -> [UInt8] {
         func opt<T>(_ v: T?, _ f: (T) -> JSON) -> JSON { v.map(f) ?? .null }
         let json = JSON.object([
             ("format", .string("caseload-manifest")),
@@ -106,6 +108,9 @@ public enum ManifestJSON {
             ("tool_version", .string(Versions.tool)),
             ("options", .object([
                 ("min_cell", .int(minCell)),
+                ("rounding", .string("keyed")),
+                ("key_file", .bool(keyFingerprint != nil)),
+                ("key_fingerprint", keyFingerprint.map { .string($0) } ?? .null),
                 ("max_reject_rate", .number(decimal(maxRejectRate))),
                 ("hxl", .bool(hxl)),
                 ("periods", .array(periods.map { .string($0.description) })),

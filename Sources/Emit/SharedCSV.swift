@@ -1,7 +1,7 @@
 import CaseloadCore
 
-/// The files under `unhcr/`: what leaves the office. Nothing personal: counts with small cells
-/// suppressed, and registered migrants by UNHCR number (never a name, a birth date or a case id).
+/// The files under `unhcr/`: what leaves the office. Nothing personal: counts rounded by keyed
+/// rounding (every count a multiple of k), and registered migrants by UNHCR number (never a name, a birth date or a case id).
 public enum AggregatesCSV {
     public static let header = ["period", "population", "indicator", "dimension", "category", "value", "note"]
     /// HXL hashtags (hxlstandard.org), one per column, for `--hxl`.
@@ -12,7 +12,7 @@ public enum AggregatesCSV {
         if withHXL { w.row(hxl.map { .text($0) }) }
         for c in cells {
             w.row([.text(period.description), .text(c.population.rawValue), .text(c.indicator), .text(c.dimension), .text(c.category),
-                   c.value.map { .number($0) } ?? .empty, c.value == nil ? .text("suppressed") : .empty])
+                   .number(c.value), c.rounded ? .text("rounded") : .empty])
         }
         return w.bytes
     }

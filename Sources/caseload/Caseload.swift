@@ -12,7 +12,7 @@ struct CaseloadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "caseload",
         abstract: "Ingests, validates and reports the monthly caseload submissions of IOM Indonesia.",
-        subcommands: [Run.self, Validate.self, Explain.self, Synth.self, Schema.self]
+        subcommands: [Run.self, Validate.self, Explain.self, Synth.self, Schema.self, Keygen.self]
     )
 
     /// Usage errors exit 2 (the contract), not argument-parser's 64.
@@ -50,7 +50,8 @@ struct Run: ParsableCommand {
 
     @Option(help: "The input folder.") var input = "Input"
     @Option(help: "The output folder.") var output = "Output"
-    @Option(name: .customLong("min-cell"), help: "Small-cell threshold k of the shared outputs.") var minCell = 5
+    @Option(name: .customLong("min-cell"), help: "The base k of keyed rounding: every count under unhcr/ is shared as a multiple of k.") var minCell = 5
+    @Option(name: .customLong("key-file"), help: "The key of keyed rounding (16 to 1,024 bytes; caseload keygen writes one). Keep the same key for good.") var keyFile: String?
     @Option(name: .customLong("max-reject-rate"), help: "Share of rejected records above which a file is rejected whole.") var maxRejectRate = 0.2
     @Flag(help: "Add a row of HXL hashtags to the CSV files under unhcr/.") var hxl = false
     @Option(help: "Files judged at once (0: one per core).") var threads = 0
@@ -68,13 +69,14 @@ struct Run: ParsableCommand {
         o.input = input
         o.output = output
         o.minCell = minCell
+        o.keyFile = keyFile
         o.hxl = hxl
         o.judge = JudgeOptions(maxRejectRate: maxRejectRate, threads: threads)
         if let progress = Progress.ifTerminal(enabled: !log.quiet && log.logFormat == .plain) {
             o.progress = { progress.update($0, $1) }
         }
         let started = MonotonicClock.now()
-        logger.info("run started", metadata: ["input": "\(input)", "output": "\(output)", "min_cell": "\(minCell)", "max_reject_rate": "\(maxRejectRate)"])
+        logger.info("run started", metadata: ["input": "\(input)", "output": "\(output)", "min_cell": "\(minCell)", "key_file": "\(keyFile != nil)", "max_reject_rate": "\(maxRejectRate)"])
         let outcome = Pipeline.run(o)
         switch outcome {
         case .written(let j, let figures, _):
@@ -181,5 +183,25 @@ struct Synth: ParsableCommand {
         }
         let bytes = files.reduce(0) { $0 + $1.bytes.count }
         FileHandleOut.stderr("wrote \(files.count) files, \(truth.records) records, \(bytes) bytes into \(out)\n")
+    }
+}
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a new random key for --key-file (never overwrites a file).",
+        discussion: "32 bytes from the system's random source, as 64 hex digits and a newline, in a new file of mode 0600. Keep one key for good: a new key re-draws every rounding. Exit codes: 0 written; 2 the file exists; 4 it could not be written."
+    )
+
+    @Argument(help: "The key file to create.") var file: String
+
+    func run() throws {
+        do {
+            try KeyFile.generate(file)
+        } catch {
+            FileHandleOut.stderr("caseload: \(error.description)\n")
+            if case .exists = error { throw ExitCode(2) }
+            throw ExitCode(4)
+        }
+        FileHandleOut.stderr("wrote a new key into \(file) (mode 0600); keep it for good and keep it out of the shared folders\n")
     }
 }
