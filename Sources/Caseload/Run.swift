@@ -158,7 +158,7 @@ extension Pipeline {
             let quality = dataQuality(j, period: f.period)
             var out: [(path: String, bytes: [UInt8])] = [
                 ("\(p)/report.html", ReportHTML.render(f, context: ReportHTML.Context(history: figures.filter { $0.period <= f.period },
-                                                                                     quality: quality, facilityNames: names))),
+                                                                                     quality: quality, facilityNames: names, k: options.minCell))),
                 ("\(p)/report.json", ReportJSON.render(f, quality: quality)),
                 ("\(p)/unhcr/aggregates.csv", AggregatesCSV.render(period: f.period, cells: f.shared, hxl: options.hxl)),
             ]

@@ -11,8 +11,10 @@ public enum ReportHTML {
         public var quality: DataQuality
         /// Facility names from the registry, by code.
         public var facilityNames: [String: String]
-        public init(history: [PeriodFigures], quality: DataQuality, facilityNames: [String: String]) {
-            self.history = history; self.quality = quality; self.facilityNames = facilityNames
+        /// The base of the keyed rounding of the shared files (`--min-cell`).
+        public var k: Int
+        public init(history: [PeriodFigures], quality: DataQuality, facilityNames: [String: String], k: Int = 5) {
+            self.history = history; self.quality = quality; self.facilityNames = facilityNames; self.k = k
         }
     }
 
@@ -27,7 +29,7 @@ public enum ReportHTML {
         h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         h.raw("<title>Caseload report, \(monthName(f.period)) — IOM Indonesia</title>\n<style>\(css)</style>\n</head>\n<body>\n")
         h.raw("<header><p class=\"org\">IOM Indonesia</p><h1>Caseload report, \(monthName(f.period))</h1>")
-        h.raw("<p class=\"sub\">Migrants in IOM's care and victims of trafficking assisted. Internal: figures are not suppressed; the files under <code>unhcr/</code> are the ones to share.</p></header>\n<main>\n")
+        h.raw("<p class=\"sub\">Migrants in IOM's care and victims of trafficking assisted. Internal: every figure here is exact. The files under <code>unhcr/</code> are the ones to share: there every count is rounded to a multiple of \(c.k), up or down by at most \(c.k - 1), by a draw fixed by the people it counts (the same people always round the same way, in every table and month), so their tables need not add up to their totals.</p></header>\n<main>\n")
         headline(&h, f, c)
         if !f.migrants.isEmpty { migrantCharts(&h, f, c) }
         if !f.victims.isEmpty { victimCharts(&h, f) }

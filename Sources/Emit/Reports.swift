@@ -28,7 +28,7 @@ public struct DataQuality: Sendable {
     }
 }
 
-/// `report.json`: every figure of the period, unsuppressed, and its data quality. The format is
+/// `report.json`: every figure of the period, exact, and its data quality. The format is
 /// documented in docs/report-json.md and versioned (`format`).
 public enum ReportJSON {
     public static func render(_ f: PeriodFigures, quality q: DataQuality) -> [UInt8] {

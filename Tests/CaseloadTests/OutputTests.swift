@@ -139,6 +139,15 @@ struct EmittedFileTests {
         #expect(shared.contains("\n2012-03,migrants,supported,total,ALL,10,rounded\n"))
     }
 
+    /// The report tells its readers in plain words what the shared files hold, with the run's k.
+    @Test func theReportSaysHowTheSharedFilesAreRounded() throws {
+        let (_, files) = try Self.run(["--min-cell", "7"])
+        let html = String(decoding: files["2012-03/report.html"]!, as: UTF8.self)
+        #expect(html.contains("there every count is rounded to a multiple of 7, up or down by at most 6, by a draw fixed by the people it counts"))
+        #expect(html.contains("so their tables need not add up to their totals"))
+        #expect(!html.lowercased().contains("suppress"))
+    }
+
     @Test func theManifestListsInputsAndOutputsWithDigests() throws {
         let (f, files) = try Self.run()
         let json = try #require(try JSONSerialization.jsonObject(with: files["manifest.json"]!) as? [String: Any])
