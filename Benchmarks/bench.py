@@ -18,6 +18,7 @@ A benchmark, not a test: it asserts nothing and prints what it measured.
 
     Benchmarks/bench.py [25k] [250k] [1M]     (all three by default)
     RUNS=5 Benchmarks/bench.py 1M             (best of 5 instead of 3)
+    BASELINE_BIN=/path/to/old/caseload Benchmarks/bench.py 1M   (also side by side with another build)
 """
 import glob, json, os, subprocess, sys, time
 
@@ -53,8 +54,8 @@ def generate(name, scale):
     return out
 
 
-def run_once(inp, out, threads=0):
-    p = subprocess.Popen([BIN, "run", "--input", inp, "--output", out, "--log-format", "json", "--threads", str(threads)],
+def run_once(inp, out, threads=0, binary=BIN):
+    p = subprocess.Popen([binary, "run", "--input", inp, "--output", out, "--log-format", "json", "--threads", str(threads)],
                          stderr=subprocess.PIPE)
     t = time.monotonic()
     err = p.stderr.read()
@@ -142,6 +143,18 @@ def main():
         agree = sum(1 for k, v in mine.items() if pfig.get(k) == v)
         print("  duckdb peer    %7.3f s  (caseload is %.1f times faster); figures agree on %d of %d cells" % (
             pwall, pwall / wall, agree, len(mine)))
+        baseline = os.environ.get("BASELINE_BIN")
+        if baseline:
+            # Side by side with another build (say the previous commit's), runs interleaved so that
+            # both see the same hour of this shared machine: medians of wall time and peak memory.
+            both = {"baseline": [], "this": []}
+            for _ in range(max(runs, 5)):
+                both["baseline"].append(run_once(inp, out + "-baseline", binary=baseline)[:2])
+                both["this"].append(run_once(inp, out)[:2])
+            med = {k: (sorted(w for w, _ in v)[len(v) // 2], sorted(m for _, m in v)[len(v) // 2]) for k, v in both.items()}
+            print("  side by side   baseline %s: %.3f s, %.1f MB; this build: %.3f s, %.1f MB (time %+.1f %%, memory %+.1f %%; medians of %d interleaved runs)" % (
+                baseline, med["baseline"][0], med["baseline"][1], med["this"][0], med["this"][1],
+                100.0 * (med["this"][0] / med["baseline"][0] - 1), 100.0 * (med["this"][1] / med["baseline"][1] - 1), len(both["this"])))
     if "1M" in peaks and "250k" in peaks:
         print("\npeak RSS at 1M is %.2f times that at 250k (largest of the runs of each; %.2f of the medians)" % (
             peaks["1M"][0] / peaks["250k"][0], peaks["1M"][1] / peaks["250k"][1]))
