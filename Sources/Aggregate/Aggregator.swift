@@ -64,7 +64,7 @@ public struct History: Sendable {
 
     /// A pass over period `p`, for a walk over its cases that other passes share (`visit` each
     /// case in case order, then `finish`).
-    public func begin(_ p: Period, submissions: [UsedSubmission]) -> Pass {
+    public func begin(_ p: Period, submissions: [UsedSubmission]) -> FiguresPass {
         let places = submissions.map { s in
             Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
                   community: s.facility.kind == .COMMUNITY)
@@ -72,10 +72,10 @@ public struct History: Sendable {
         let view = SubmissionView(submissions)
         let m = submissions.contains { $0.kind == .detention } ? MigrantPass(migrants, p, submissions, view, places, labels, recordKeys) : nil
         let v = submissions.contains { $0.kind == .shelter } ? VictimPass(victims, p, view, places, recordKeys) : nil
-        return Pass(period: p, migrants: m, victims: v, facilities: labels.facilities)
+        return FiguresPass(period: p, migrants: m, victims: v, facilities: labels.facilities)
     }
 
-    public final class Pass {
+    public final class FiguresPass {
         let period: Period
         let migrants: MigrantPass?
         let victims: VictimPass?
@@ -122,30 +122,30 @@ enum Dim: Int, CaseIterable {
     case total, sex, ageGroup, sexAge, nationality, placement, facility, province, status, interception
     case vulnerability, service, exploitation, sector, exploitationCountry, trafficking, referral, assistance
 
-    init(_ name: String) {
-        switch name {
-        case "total": self = .total
-        case "sex": self = .sex
-        case "age_group": self = .ageGroup
-        case "sex_age": self = .sexAge
-        case "nationality": self = .nationality
-        case "placement": self = .placement
-        case "facility": self = .facility
-        case "province": self = .province
-        case "status": self = .status
-        case "interception": self = .interception
-        case "vulnerability": self = .vulnerability
-        case "service": self = .service
-        case "exploitation": self = .exploitation
-        case "sector": self = .sector
-        case "exploitation_country": self = .exploitationCountry
-        case "trafficking": self = .trafficking
-        case "referral": self = .referral
-        default: self = .assistance
+    /// The contract's dimension.
+    init(_ d: Dimension) {
+        switch d {
+        case .total: self = .total
+        case .sex: self = .sex
+        case .ageGroup: self = .ageGroup
+        case .sexAge: self = .sexAge
+        case .nationality: self = .nationality
+        case .placement: self = .placement
+        case .facility: self = .facility
+        case .province: self = .province
+        case .status: self = .status
+        case .interception: self = .interception
+        case .vulnerability: self = .vulnerability
+        case .service: self = .service
+        case .exploitation: self = .exploitation
+        case .sector: self = .sector
+        case .exploitationCountry: self = .exploitationCountry
+        case .trafficking: self = .trafficking
+        case .referral: self = .referral
+        case .assistance: self = .assistance
         }
     }
 
-    var isMulti: Bool { self == .vulnerability || self == .service || self == .exploitation || self == .assistance }
 }
 
 /// How categories are named, per dimension (facilities and provinces by their sorted codes).
@@ -242,14 +242,19 @@ final class Tallies: @unchecked Sendable {
     let keys: UnsafeMutablePointer<UInt32>
     let size: Int
 
-    init(_ catalogue: [(indicator: String, dimensions: [String])], _ labels: Labels) {
-        var first: [Int] = [], dims: [Dim] = [], offsets: [Int] = []
+    /// The indicators of one population, in their order.
+    let indicators: [Indicator]
+
+    init(_ population: Population, _ labels: Labels) {
+        indicators = Indicator.allCases.filter { $0.population == population }
+        var first: [Int] = [], dims: [Dim] = [], offsets: [Int] = [], isMulti: [Bool] = []
         var offset = 0
-        for (_, names) in catalogue {
+        for indicator in indicators {
             first.append(dims.count)
-            for name in names {
-                let d = Dim(name)
+            for dimension in indicator.dimensions {
+                let d = Dim(dimension)
                 dims.append(d)
+                isMulti.append(dimension.isMultiValued)
                 offsets.append(offset)
                 offset += labels.size(d)
             }
@@ -262,7 +267,7 @@ final class Tallies: @unchecked Sendable {
         self.offsets = .allocate(capacity: dims.count)
         for (i, d) in dims.enumerated() {
             (dimCodes + i).initialize(to: d.rawValue)
-            (multi + i).initialize(to: d.isMulti)
+            (multi + i).initialize(to: isMulti[i])
             (self.offsets + i).initialize(to: offsets[i])
         }
         size = offset
@@ -305,8 +310,10 @@ final class Tallies: @unchecked Sendable {
         }
     }
 
-    func figures(_ indicator: Int, _ name: String, _ dimensions: [String], _ labels: Labels) -> IndicatorFigures {
-        IndicatorFigures(name: name, dimensions: dimensions.enumerated().map { k, dname in
+    /// The figures of the `indicator`-th indicator, its categories named.
+    func figures(_ indicator: Int, _ labels: Labels) -> IndicatorFigures {
+        let ind = indicators[indicator]
+        return IndicatorFigures(name: ind.rawValue, dimensions: ind.dimensions.enumerated().map { k, dimension in
             let j = first[indicator] + k
             let d = dims[j], offset = offsets[j]
             var named: [String: Int] = [:], cellKeys: [String: UInt32] = [:]
@@ -315,7 +322,7 @@ final class Tallies: @unchecked Sendable {
                 named[label] = counts[offset + i]
                 cellKeys[label] = keys[offset + i]
             }
-            return DimensionFigures(name: dname, multiValued: IndicatorCatalogue.multiValued.contains(dname), counts: named, keys: cellKeys)
+            return DimensionFigures(name: dimension.rawValue, multiValued: dimension.isMultiValued, counts: named, keys: cellKeys)
         })
     }
 }
@@ -369,8 +376,9 @@ struct MigrantHistory: Sendable {
     @inline(__always) static func pack(arrival: Int32, key: UInt32) -> UInt64 { UInt64(key) << 32 | UInt64(UInt32(bitPattern: arrival)) }
 
     static let indices: (supported: Int, inCare: Int, arrivals: Int, exits: Int, uasc: Int, services: Int) = {
-        func index(_ name: String) -> Int { IndicatorCatalogue.migrants.firstIndex { $0.indicator == name }! }
-        return (index("supported"), index("in_care_end"), index("new_arrivals"), index("exits"), index("uasc"), index("services"))
+        let migrants = Indicator.allCases.filter { $0.population == .migrants }
+        func index(_ i: Indicator) -> Int { migrants.firstIndex(of: i)! }
+        return (index(.supported), index(.inCareEnd), index(.newArrivals), index(.exits), index(.uasc), index(.services))
     }()
 }
 
@@ -398,7 +406,7 @@ final class MigrantPass {
         self.labels = labels
         self.view = view
         self.places = places
-        tallies = Tallies(IndicatorCatalogue.migrants, labels)
+        tallies = Tallies(.migrants, labels)
         first = p.first
         end = p.last
         cursor = history.earliest.cursor()
@@ -493,13 +501,13 @@ final class MigrantPass {
     func finish() -> Aggregator.MigrantFigures {
         history.earliest.merge(added)
         var indicators: [IndicatorFigures] = []
-        for (k, (name, dims)) in IndicatorCatalogue.migrants.enumerated() {
-            if name == "stay_median_days" {
+        for (k, indicator) in tallies.indicators.enumerated() {
+            if indicator.isCount {
+                indicators.append(tallies.figures(k, labels))
+            } else {
                 var counts: [String: Int] = [:]
                 if let m = lowerMedian(&stays) { counts["ALL"] = m }
-                indicators.append(IndicatorFigures(name: name, dimensions: [DimensionFigures(name: "total", multiValued: false, counts: counts)]))
-            } else {
-                indicators.append(tallies.figures(k, name, dims, labels))
+                indicators.append(IndicatorFigures(name: indicator.rawValue, dimensions: [DimensionFigures(name: "total", multiValued: false, counts: counts)]))
             }
         }
         // In place: by the UNHCR number's byte-order key, and by the whole row only when two
@@ -516,29 +524,61 @@ final class MigrantPass {
 
 /// What the cumulative figures keep of a victim: the categories of its principal record of the
 /// latest period in which it has one (sex, age group at the end of that period, nationality) and
-/// the union of its lists over every period so far, packed in 32 bits.
+/// the union of its lists over every period so far, packed in 32 bits by `VictimLayout`.
 struct VictimDescription {
     var packed: UInt32
 
-    init(sex: Int, ageGroup: Int, nationality: Int, exploitation: UInt16, assistance: UInt16) {
-        packed = UInt32(sex) | UInt32(ageGroup) << 2 | UInt32(nationality) << 5 | UInt32(exploitation & 0x7F) << 14
-            | UInt32(assistance & 0x1FF) << 21
+    init(sex: Int, ageGroup: Int, nationality: Int, exploitation: UInt16, assistance: UInt16, _ l: VictimLayout) {
+        packed = UInt32(sex) | UInt32(ageGroup) << l.ageShift | UInt32(nationality) << l.nationalityShift
+            | (UInt32(exploitation) & l.exploitationMask) << l.exploitationShift | (UInt32(assistance) & l.assistanceMask) << l.assistanceShift
     }
 
     init(packed: UInt32) { self.packed = packed }
 
-    var sex: Int { Int(packed & 3) }
-    var ageGroup: Int { Int(packed >> 2 & 7) }
-    var nationality: Int { Int(packed >> 5 & 0x1FF) }
-    var exploitation: UInt16 { UInt16(packed >> 14 & 0x7F) }
-    var assistance: UInt16 { UInt16(packed >> 21 & 0x1FF) }
+    func sex(_ l: VictimLayout) -> Int { Int(packed & l.sexMask) }
+    func ageGroup(_ l: VictimLayout) -> Int { Int(packed >> l.ageShift & l.ageMask) }
+    func nationality(_ l: VictimLayout) -> Int { Int(packed >> l.nationalityShift & l.nationalityMask) }
+    func exploitation(_ l: VictimLayout) -> UInt16 { UInt16(packed >> l.exploitationShift & l.exploitationMask) }
+    func assistance(_ l: VictimLayout) -> UInt16 { UInt16(packed >> l.assistanceShift & l.assistanceMask) }
 
-    func categories(into c: Categories) {
-        c[Dim.sex] = sex
-        c[Dim.ageGroup] = ageGroup
-        c[Dim.nationality] = nationality
-        c.list(.exploitation, bits: exploitation, codes: Exploitation.count)
-        c.list(.assistance, bits: assistance, codes: Assistance.count)
+    func categories(into c: Categories, _ l: VictimLayout) {
+        c[Dim.sex] = sex(l)
+        c[Dim.ageGroup] = ageGroup(l)
+        c[Dim.nationality] = nationality(l)
+        c.list(.exploitation, bits: exploitation(l), codes: Exploitation.count)
+        c.list(.assistance, bits: assistance(l), codes: Assistance.count)
+    }
+}
+
+/// The bits of a `VictimDescription`, each field as wide as its code list needs (a list's codes
+/// are one bit each): made from the lists' counts, so a new code widens its field, and a layout
+/// that no longer fits in 32 bits stops the program at once (and a test) instead of mixing
+/// fields.
+struct VictimLayout: Sendable {
+    let widths: (sex: Int, ageGroup: Int, nationality: Int, exploitation: Int, assistance: Int)
+    let ageShift: UInt32, nationalityShift: UInt32, exploitationShift: UInt32, assistanceShift: UInt32
+    let sexMask: UInt32, ageMask: UInt32, nationalityMask: UInt32, exploitationMask: UInt32, assistanceMask: UInt32
+
+    /// Bits to hold the values 0..<n.
+    static func bits(_ n: Int) -> Int { n <= 1 ? 0 : Int.bitWidth - (n - 1).leadingZeroBitCount }
+
+    static var needed: Int {
+        bits(Sex.count) + bits(AgeGroup.allCases.count) + bits(countryCodes.count) + Exploitation.count + Assistance.count
+    }
+
+    init() {
+        widths = (Self.bits(Sex.count), Self.bits(AgeGroup.allCases.count), Self.bits(countryCodes.count), Exploitation.count, Assistance.count)
+        precondition(Self.needed <= 32, "a victim's description needs \(Self.needed) bits, more than its 32: widen VictimDescription")
+        func mask(_ w: Int) -> UInt32 { w >= 32 ? .max : (1 << UInt32(w)) - 1 }
+        ageShift = UInt32(widths.sex)
+        nationalityShift = ageShift + UInt32(widths.ageGroup)
+        exploitationShift = nationalityShift + UInt32(widths.nationality)
+        assistanceShift = exploitationShift + UInt32(widths.exploitation)
+        sexMask = mask(widths.sex)
+        ageMask = mask(widths.ageGroup)
+        nationalityMask = mask(widths.nationality)
+        exploitationMask = mask(widths.exploitation)
+        assistanceMask = mask(widths.assistance)
     }
 }
 
@@ -550,11 +590,12 @@ struct VictimHistory: Sendable {
     /// The running `assisted_cumulative` counts: a case's old description is taken out when it
     /// gets a newer one, so each period costs what it adds, not the whole history.
     let cumulativeTally: Tallies
-    static let cumulativeIndex = IndicatorCatalogue.victims.firstIndex { $0.indicator == "assisted_cumulative" }!
+    let layout = VictimLayout()
+    static let cumulativeIndex = Indicator.allCases.filter { $0.population == .victims }.firstIndex(of: .assistedCumulative)!
 
     init(labels: Labels) {
         self.labels = labels
-        cumulativeTally = Tallies(IndicatorCatalogue.victims, labels)
+        cumulativeTally = Tallies(.victims, labels)
     }
 }
 
@@ -566,6 +607,7 @@ final class VictimPass {
     let places: [Place]
     let tallies: Tallies
     let cat = Categories(), old = Categories()
+    let layout: VictimLayout
     let recordKeys: RecordKeys
     var cursor: SortedStore<UInt64>.Cursor
     var added: [(UInt64, UInt64)] = []
@@ -573,10 +615,11 @@ final class VictimPass {
     init(_ history: VictimHistory, _ p: Period, _ view: SubmissionView, _ places: [Place], _ recordKeys: RecordKeys) {
         self.history = history
         self.recordKeys = recordKeys
+        layout = history.layout
         self.p = p
         self.view = view
         self.places = places
-        tallies = Tallies(IndicatorCatalogue.victims, history.labels)
+        tallies = Tallies(.victims, history.labels)
         cursor = history.cumulative.cursor()
     }
 
@@ -625,27 +668,27 @@ final class VictimPass {
             key = UInt32(truncatingIfNeeded: kept >> 32)
             tallies.add(assisted, cat, key: key)
             let earlier = VictimDescription(packed: UInt32(truncatingIfNeeded: kept))
-            earlier.categories(into: old)
+            earlier.categories(into: old, layout)
             history.cumulativeTally.add(cumulativeIndex, old, key: key, -1)
-            merged = (exploitation | earlier.exploitation, assistance | earlier.assistance)
+            merged = (exploitation | earlier.exploitation(layout), assistance | earlier.assistance(layout))
         } else {
             key = recordKeys.key(CaseID(packed: id))
             tallies.add(assisted, cat, key: key)
             tallies.add(newCases, cat, key: key)
         }
         let now = VictimDescription(sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
-                                    exploitation: merged.0, assistance: merged.1)
+                                    exploitation: merged.0, assistance: merged.1, layout)
         let kept = UInt64(key) << 32 | UInt64(now.packed)
         if let i = slot { cumulative[i] = kept } else { added.append((id, kept)) }
-        now.categories(into: cat)
+        now.categories(into: cat, layout)
         history.cumulativeTally.add(cumulativeIndex, cat, key: key)
     }
 
     func finish() -> [IndicatorFigures] {
         history.cumulative.merge(added)
         let cumulativeIndex = VictimHistory.cumulativeIndex
-        return IndicatorCatalogue.victims.enumerated().map { k, e in
-            (k == cumulativeIndex ? history.cumulativeTally : tallies).figures(k, e.indicator, e.dimensions, history.labels)
+        return tallies.indicators.indices.map { k in
+            (k == cumulativeIndex ? history.cumulativeTally : tallies).figures(k, history.labels)
         }
     }
 }

@@ -19,19 +19,10 @@ public enum KeyedRounding {
 
     /// A cell of one population's figures, by indicator, dimension and category.
     struct Cell: Hashable {
-        var indicator: String
-        var dimension: String
+        var indicator: Indicator
+        var dimension: Dimension
         var category: String
     }
-
-    /// The indicator that contains another (step 5), by name.
-    static let containingIndicator: [String: String] = [
-        "in_care_end": "supported", "new_arrivals": "supported", "exits": "supported", "uasc": "supported",
-        "new_cases": "assisted", "assisted": "assisted_cumulative",
-    ]
-
-    /// The cumulative indicator of step 4.
-    static let cumulative = "assisted_cumulative"
 
     /// The period-by-period sharing: the base, where each facility sits (for the nesting of the
     /// `facility` cells), and the previous release's shared cumulative cells (step 4). Fed the
@@ -50,29 +41,34 @@ public enum KeyedRounding {
             placement = Dictionary(uniqueKeysWithValues: facilities.map { ($0.code, $0.kind == .COMMUNITY ? "COMMUNITY" : "IDC") })
         }
 
+        /// Step 4 applies to these cells: the cumulative indicator's total and its multi-valued
+        /// dimensions (the single-valued ones can lose a case to another category).
+        static func onlyGrows(_ i: Indicator, _ d: Dimension) -> Bool { i == .assistedCumulative && (d == .total || d.isMultiValued) }
+
         /// The shared cells of period `f` (after every earlier period), in the order of
         /// aggregates.csv: every cell whose shared value is not 0, and the median stay by rule 6.
         public mutating func share(_ f: PeriodFigures) -> [SharedCell] {
             var out: [SharedCell] = []
             var next: [Cell: Int] = [:]
             for population in Population.allCases {
-                let indicators = f.indicators(of: population)
+                let indicators = f.indicators(of: population).map { (Indicator(rawValue: $0.name)!, $0) }
                 guard !indicators.isEmpty else { continue }
                 let values = shared(population, indicators)
-                for ind in indicators {
-                    if ind.name == "stay_median_days" {
+                for (indicator, ind) in indicators {
+                    guard indicator.isCount else {
                         // Rule 6: as computed, when the in_care_end total is at least k.
-                        let inCare = f.indicator(.migrants, "in_care_end")?.total ?? 0
+                        let inCare = f.indicator(.migrants, Indicator.inCareEnd.rawValue)?.total ?? 0
                         if inCare >= k, let m = ind["total"]?.counts["ALL"] {
                             out.append(SharedCell(population: population, indicator: ind.name, dimension: "total", category: "ALL", value: m, rounded: false))
                         }
                         continue
                     }
                     for d in ind.dimensions {
+                        let dimension = Dimension(rawValue: d.name)!
                         for c in d.categories {
-                            let cell = Cell(indicator: ind.name, dimension: d.name, category: c)
+                            let cell = Cell(indicator: indicator, dimension: dimension, category: c)
                             let v = values[cell] ?? 0
-                            if ind.name == Self.cumulativeName && (d.name == "total" || d.multiValued) { next[cell] = v }
+                            if Self.onlyGrows(indicator, dimension) { next[cell] = v }
                             guard v != 0 else { continue }
                             out.append(SharedCell(population: population, indicator: ind.name, dimension: d.name, category: c, value: v, rounded: true))
                         }
@@ -83,28 +79,25 @@ public enum KeyedRounding {
             return out
         }
 
-        static let cumulativeName = KeyedRounding.cumulative
-
         /// Steps 3 to 5 for one population: every non-zero cell rounded by its key, the
         /// cumulative cells raised to the previous release, then nesting to a fixed point.
-        func shared(_ population: Population, _ indicators: [IndicatorFigures]) -> [Cell: Int] {
+        func shared(_ population: Population, _ indicators: [(Indicator, IndicatorFigures)]) -> [Cell: Int] {
             var value: [Cell: Int] = [:]
             var cells: [Cell] = []
-            for ind in indicators where ind.name != "stay_median_days" {
+            for (indicator, ind) in indicators where indicator.isCount {
                 for d in ind.dimensions {
+                    let dimension = Dimension(rawValue: d.name)!
                     for (c, n) in d.counts where n > 0 {
-                        let cell = Cell(indicator: ind.name, dimension: d.name, category: c)
+                        let cell = Cell(indicator: indicator, dimension: dimension, category: c)
                         var v = KeyedRounding.round(n, key: d.keys[c] ?? 0, base: k)
-                        if ind.name == Self.cumulativeName && (d.name == "total" || d.multiValued) {
-                            v = max(v, previous[cell] ?? 0)
-                        }
+                        if Self.onlyGrows(indicator, dimension) { v = max(v, previous[cell] ?? 0) }
                         value[cell] = v
                         cells.append(cell)
                     }
                 }
             }
-            let dimensions = Dictionary(uniqueKeysWithValues: indicators.map { ($0.name, Set($0.dimensions.map(\.name))) })
-            let containers = cells.map { self.containers(of: $0, population, dimensions) }
+            let present = Set(indicators.map(\.0))
+            let containers = cells.map { self.containers(of: $0, population, present) }
             // A container with no cell counts nobody: its value is 0.
             var changed = true
             while changed {
@@ -118,31 +111,32 @@ public enum KeyedRounding {
             return value
         }
 
-        /// The cells that contain `cell` (step 5).
-        func containers(of cell: Cell, _ population: Population, _ dimensions: [String: Set<String>]) -> [Cell] {
+        /// The cells that contain `cell` (step 5), among the indicators `present` in the period.
+        func containers(of cell: Cell, _ population: Population, _ present: Set<Indicator>) -> [Cell] {
             let i = cell.indicator, d = cell.dimension, c = cell.category
-            func has(_ indicator: String, _ dimension: String) -> Bool { dimensions[indicator]?.contains(dimension) ?? false }
+            func has(_ indicator: Indicator, _ dimension: Dimension) -> Bool { present.contains(indicator) && indicator.dimensions.contains(dimension) }
             var out: [Cell] = []
-            if d != "total" {
-                out.append(Cell(indicator: i == "services" ? "supported" : i, dimension: "total", category: "ALL"))
+            if d != .total {
+                out.append(Cell(indicator: i == .services ? .supported : i, dimension: .total, category: "ALL"))
             }
             switch d {
-            case "sex_age":
+            case .sexAge:
                 let parts = c.split(separator: "|", maxSplits: 1).map(String.init)
                 if parts.count == 2 {
-                    out.append(Cell(indicator: i, dimension: "sex", category: parts[0]))
-                    out.append(Cell(indicator: i, dimension: "age_group", category: parts[1]))
+                    out.append(Cell(indicator: i, dimension: .sex, category: parts[0]))
+                    out.append(Cell(indicator: i, dimension: .ageGroup, category: parts[1]))
                 }
-            case "facility":
-                if let p = province[c], has(i, "province") { out.append(Cell(indicator: i, dimension: "province", category: p)) }
-                if let p = placement[c], has(i, "placement") { out.append(Cell(indicator: i, dimension: "placement", category: p)) }
-            case "nationality" where population == .victims && ["XXA", "XXB", "XXC", "XXX"].contains(c),
-                 "exploitation_country" where c == "XXX":
-                if has(i, "trafficking") { out.append(Cell(indicator: i, dimension: "trafficking", category: "UNKNOWN")) }
-            default:
+            case .facility:
+                if let p = province[c], has(i, .province) { out.append(Cell(indicator: i, dimension: .province, category: p)) }
+                if let p = placement[c], has(i, .placement) { out.append(Cell(indicator: i, dimension: .placement, category: p)) }
+            case .nationality where population == .victims && ["XXA", "XXB", "XXC", "XXX"].contains(c),
+                 .exploitationCountry where c == "XXX":
+                if has(i, .trafficking) { out.append(Cell(indicator: i, dimension: .trafficking, category: "UNKNOWN")) }
+            case .total, .sex, .ageGroup, .nationality, .placement, .province, .status, .interception, .vulnerability, .service,
+                 .exploitation, .sector, .exploitationCountry, .trafficking, .referral, .assistance:
                 break
             }
-            if let parent = KeyedRounding.containingIndicator[i], has(parent, d) {
+            if let parent = i.container, has(parent, d) {
                 out.append(Cell(indicator: parent, dimension: d, category: c))
             }
             return out

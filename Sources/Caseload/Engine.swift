@@ -58,9 +58,9 @@ enum Engine {
         let pool = WorkerThreads(count: workers) {
             while let k = shared.take(rank: rank, ahead: ahead) {
                 let i = order[k]
-                let cpu = Pipeline.Clock.threadCPU()
+                let cpu = Clock.threadCPU()
                 var f = FileJudge.judge(entry: entries[i], readPath: input + "/" + entries[i].displayPath, registry: registry, options: options)
-                f.cpuSeconds = Pipeline.Clock.threadCPU() - cpu
+                f.cpuSeconds = Clock.threadCPU() - cpu
                 out[i] = f
                 let done = shared.finished(rank: rank[k])
                 progress?(done, n)

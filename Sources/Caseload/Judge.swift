@@ -27,7 +27,7 @@ public enum FileJudge {
         let examinable: Bool = {
             switch entry.kind {
             case .unlistableFolder, .unexaminable: return false
-            default: return true
+            case .symlink, .special, .file: return true
             }
         }()
         if entry.isUTF8 && !examinable {

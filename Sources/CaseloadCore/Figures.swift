@@ -123,50 +123,118 @@ public struct SharedCell: Sendable, Hashable {
     }
 }
 
-/// The indicators and their dimensions, in the order of indicators.md (and of every output).
+/// The dimensions of indicators.md. A closed vocabulary: every `switch` over it is exhaustive,
+/// so a new dimension does not compile until every place that must know it does.
+public enum Dimension: String, CaseIterable, Sendable, Hashable {
+    case total, sex
+    case ageGroup = "age_group", sexAge = "sex_age"
+    case nationality, placement, facility, province, status, interception
+    case vulnerability, service, exploitation, sector
+    case exploitationCountry = "exploitation_country"
+    case trafficking, referral, assistance
+
+    /// Marked * in indicators.md: a case counts in every category of its list.
+    public var isMultiValued: Bool {
+        switch self {
+        case .vulnerability, .service, .exploitation, .assistance: return true
+        case .total, .sex, .ageGroup, .sexAge, .nationality, .placement, .facility, .province, .status, .interception, .sector,
+             .exploitationCountry, .trafficking, .referral: return false
+        }
+    }
+
+    /// The categories of a closed dimension, in the order they are listed (nil for the open ones:
+    /// nationality, facility, province, exploitation_country), for listing zeros in report.json.
+    public var closedCategories: [String]? {
+        func codes<C: Code>(_: C.Type, _ extra: String? = nil) -> [String] { C.allCases.map(\.rawValue) + (extra.map { [$0] } ?? []) }
+        switch self {
+        case .total: return ["ALL"]
+        case .sex: return codes(Sex.self)
+        case .ageGroup: return AgeGroup.allCases.map(\.rawValue)
+        case .sexAge: return Sex.allCases.flatMap { s in AgeGroup.allCases.map { "\(s.rawValue)|\($0.rawValue)" } }
+        case .placement: return ["IDC", "COMMUNITY"]
+        case .status: return codes(Status.self)
+        case .interception: return codes(Interception.self, "UNKNOWN")
+        case .vulnerability: return codes(Vulnerability.self, "NONE")
+        case .service: return codes(Service.self, "NONE")
+        case .exploitation: return codes(Exploitation.self, "NONE")
+        case .sector: return codes(Sector.self, "UNKNOWN")
+        case .referral: return codes(Referral.self, "UNKNOWN")
+        case .assistance: return codes(Assistance.self, "NONE")
+        case .trafficking: return ["DOMESTIC", "INTERNATIONAL", "UNKNOWN"]
+        case .nationality, .facility, .province, .exploitationCountry: return nil
+        }
+    }
+}
+
+/// The indicators of indicators.md, in the order of its tables (and of every output). A closed
+/// vocabulary, as `Dimension`.
+public enum Indicator: String, CaseIterable, Sendable, Hashable {
+    case supported
+    case inCareEnd = "in_care_end", newArrivals = "new_arrivals"
+    case exits, uasc, services
+    case stayMedianDays = "stay_median_days"
+    case assisted
+    case newCases = "new_cases", assistedCumulative = "assisted_cumulative"
+
+    public var population: Population {
+        switch self {
+        case .supported, .inCareEnd, .newArrivals, .exits, .uasc, .services, .stayMedianDays: return .migrants
+        case .assisted, .newCases, .assistedCumulative: return .victims
+        }
+    }
+
+    /// Its dimensions, in the order of its own row in indicators.md.
+    public var dimensions: [Dimension] {
+        switch self {
+        case .supported: return [.total, .sex, .ageGroup, .sexAge, .nationality, .placement, .facility, .province, .status, .interception, .vulnerability]
+        case .inCareEnd: return [.total, .sex, .ageGroup, .sexAge, .nationality, .placement, .status]
+        case .newArrivals: return [.total, .sex, .ageGroup, .nationality, .placement, .interception]
+        case .exits: return [.total, .status, .nationality]
+        case .uasc: return [.total, .sex, .nationality]
+        case .services: return [.service]
+        case .stayMedianDays: return [.total]
+        case .assisted: return [.total, .sex, .ageGroup, .sexAge, .nationality, .facility, .province, .exploitation, .sector, .exploitationCountry,
+                                .trafficking, .referral, .assistance]
+        case .newCases: return [.total, .sex, .ageGroup, .nationality, .exploitation]
+        case .assistedCumulative: return [.total, .sex, .ageGroup, .nationality, .exploitation, .assistance]
+        }
+    }
+
+    /// The indicator whose cases include all of this one's (outputs.md, keyed rounding, step 5).
+    public var container: Indicator? {
+        switch self {
+        case .inCareEnd, .newArrivals, .exits, .uasc: return .supported
+        case .newCases: return .assisted
+        case .assisted: return .assistedCumulative
+        case .supported, .services, .stayMedianDays, .assistedCumulative: return nil
+        }
+    }
+
+    /// A count of cases (every indicator but the median stay).
+    public var isCount: Bool {
+        switch self {
+        case .stayMedianDays: return false
+        case .supported, .inCareEnd, .newArrivals, .exits, .uasc, .services, .assisted, .newCases, .assistedCumulative: return true
+        }
+    }
+}
+
+/// The indicators and their dimensions by name, in the order of indicators.md (and of every output).
 public enum IndicatorCatalogue {
-    public static let multiValued: Set<String> = ["vulnerability", "service", "exploitation", "assistance"]
+    public static let multiValued: Set<String> = Set(Dimension.allCases.filter(\.isMultiValued).map(\.rawValue))
 
-    public static let migrants: [(indicator: String, dimensions: [String])] = [
-        ("supported", ["total", "sex", "age_group", "sex_age", "nationality", "placement", "facility", "province", "status", "interception", "vulnerability"]),
-        ("in_care_end", ["total", "sex", "age_group", "sex_age", "nationality", "placement", "status"]),
-        ("new_arrivals", ["total", "sex", "age_group", "nationality", "placement", "interception"]),
-        ("exits", ["total", "status", "nationality"]),
-        ("uasc", ["total", "sex", "nationality"]),
-        ("services", ["service"]),
-        ("stay_median_days", ["total"]),
-    ]
+    public static let migrants = entries(.migrants)
+    public static let victims = entries(.victims)
 
-    public static let victims: [(indicator: String, dimensions: [String])] = [
-        ("assisted", ["total", "sex", "age_group", "sex_age", "nationality", "facility", "province", "exploitation", "sector", "exploitation_country", "trafficking", "referral", "assistance"]),
-        ("new_cases", ["total", "sex", "age_group", "nationality", "exploitation"]),
-        ("assisted_cumulative", ["total", "sex", "age_group", "nationality", "exploitation", "assistance"]),
-    ]
+    static func entries(_ p: Population) -> [(indicator: String, dimensions: [String])] {
+        Indicator.allCases.filter { $0.population == p }.map { ($0.rawValue, $0.dimensions.map(\.rawValue)) }
+    }
 
     public static func of(_ p: Population) -> [(indicator: String, dimensions: [String])] { p == .migrants ? migrants : victims }
 
-    /// The categories of a closed dimension (nil for open ones: nationality, facility, province,
-    /// exploitation_country), for listing zeros in report.json.
-    public static func categories(of dimension: String) -> [String]? {
-        func codes<C: Code>(_: C.Type, _ extra: String? = nil) -> [String] { C.allCases.map(\.rawValue) + (extra.map { [$0] } ?? []) }
-        switch dimension {
-        case "total": return ["ALL"]
-        case "sex": return codes(Sex.self)
-        case "age_group": return AgeGroup.allCases.map(\.rawValue)
-        case "sex_age": return Sex.allCases.flatMap { s in AgeGroup.allCases.map { "\(s.rawValue)|\($0.rawValue)" } }
-        case "placement": return ["IDC", "COMMUNITY"]
-        case "status": return codes(Status.self)
-        case "interception": return codes(Interception.self, "UNKNOWN")
-        case "vulnerability": return codes(Vulnerability.self, "NONE")
-        case "service": return codes(Service.self, "NONE")
-        case "exploitation": return codes(Exploitation.self, "NONE")
-        case "sector": return codes(Sector.self, "UNKNOWN")
-        case "referral": return codes(Referral.self, "UNKNOWN")
-        case "assistance": return codes(Assistance.self, "NONE")
-        case "trafficking": return ["DOMESTIC", "INTERNATIONAL", "UNKNOWN"]
-        default: return nil
-        }
-    }
+    /// The categories of a closed dimension by name (nil for open ones and for names that are no
+    /// dimension).
+    public static func categories(of dimension: String) -> [String]? { Dimension(rawValue: dimension)?.closedCategories }
 }
 
 /// Versions written into the outputs.

@@ -26,7 +26,10 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable, Comparable {
         switch self {
         case .UNKNOWN_COLUMN, .UASC_AGE, .BLANK_ROW, .CONFLICT, .CONTINUITY, .MISSING_SUBMISSION: return .warning
         case .NO_RECORDS, .DUPLICATE_FILE, .SUPERSEDED: return .info
-        default: return .error
+        case .FILE_NAME, .UNKNOWN_FACILITY, .FACILITY_KIND, .FACILITY_PERIOD, .UNREADABLE, .TOO_LARGE, .EMPTY_FILE, .ENCODING, .CSV_SYNTAX,
+             .MISSING_COLUMN, .DUPLICATE_COLUMN, .XML_MALFORMED, .XML_DOCTYPE, .XML_SCHEMA, .ENVELOPE_MISMATCH, .AMBIGUOUS_REVISION,
+             .TOO_MANY_REJECTS, .FIELD_COUNT, .REQUIRED, .FORMAT, .CODE, .DUPLICATE_ID, .FUTURE_DATE, .DATE_ORDER, .OUT_OF_PERIOD, .AGE_RANGE:
+            return .error
         }
     }
 
@@ -36,7 +39,10 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable, Comparable {
         case .FIELD_COUNT, .REQUIRED, .FORMAT, .CODE, .DUPLICATE_ID, .FUTURE_DATE, .DATE_ORDER,
              .OUT_OF_PERIOD, .AGE_RANGE, .UASC_AGE, .BLANK_ROW, .CONFLICT, .CONTINUITY, .MISSING_SUBMISSION:
             return false
-        default: return true
+        case .FILE_NAME, .UNKNOWN_FACILITY, .FACILITY_KIND, .FACILITY_PERIOD, .UNREADABLE, .TOO_LARGE, .EMPTY_FILE, .ENCODING, .CSV_SYNTAX,
+             .MISSING_COLUMN, .DUPLICATE_COLUMN, .XML_MALFORMED, .XML_DOCTYPE, .XML_SCHEMA, .ENVELOPE_MISMATCH, .AMBIGUOUS_REVISION,
+             .TOO_MANY_REJECTS, .UNKNOWN_COLUMN, .NO_RECORDS, .DUPLICATE_FILE, .SUPERSEDED:
+            return true
         }
     }
 

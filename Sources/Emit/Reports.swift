@@ -1,33 +1,5 @@
 import CaseloadCore
 
-/// Data-quality figures of one period (internal reports only).
-public struct DataQuality: Sendable {
-    public struct FileCounts: Sendable {
-        public var kind: String
-        public var facility: String
-        public var accepted = 0, rejected = 0, superseded = 0, duplicate = 0
-        public init(kind: String, facility: String) { self.kind = kind; self.facility = facility }
-    }
-
-    /// By kind and facility, sorted.
-    public var files: [FileCounts]
-    public var recordsAccepted: Int
-    public var recordsRejected: Int
-    /// (code, severity, count), sorted by code.
-    public var issues: [(code: String, severity: String, count: Int)]
-    /// (kind, facility), sorted.
-    public var missing: [(kind: String, facility: String)]
-    /// Rejected files of the period with the file-level issue that rejected them, by path.
-    public var rejectedFiles: [(path: String, code: String, message: String)]
-
-    public init(files: [FileCounts], recordsAccepted: Int, recordsRejected: Int,
-                issues: [(code: String, severity: String, count: Int)], missing: [(kind: String, facility: String)],
-                rejectedFiles: [(path: String, code: String, message: String)] = []) {
-        self.files = files; self.recordsAccepted = recordsAccepted; self.recordsRejected = recordsRejected
-        self.issues = issues; self.missing = missing; self.rejectedFiles = rejectedFiles
-    }
-}
-
 /// `report.json`: every figure of the period, exact, and its data quality. The format is
 /// documented in docs/report-json.md and versioned (`format`).
 public enum ReportJSON {
@@ -131,21 +103,6 @@ public enum ManifestJSON {
         return json.bytes()
     }
 
-    /// A decimal without exponent or binary noise: 0.2, 0.05, 1.
-    static func decimal(_ v: Double) -> String {
-        var s = String(format: v)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
-
-    static func String(format v: Double) -> Swift.String {
-        // Up to 6 decimals, trailing zeros trimmed.
-        let scaled = (v * 1_000_000).rounded()
-        let whole = Int(scaled) / 1_000_000, frac = abs(Int(scaled) % 1_000_000)
-        if frac == 0 { return "\(whole)" }
-        var f = Swift.String(frac)
-        f = Swift.String(repeating: "0", count: 6 - f.count) + f
-        while f.hasSuffix("0") { f.removeLast() }
-        return "\(whole).\(f)"
-    }
+    /// A decimal without exponent or binary noise: 0.2, 0.05, 1 (up to 6 decimals).
+    static func decimal(_ v: Double) -> String { decimalText(v, places: 6, trimmed: true) }
 }

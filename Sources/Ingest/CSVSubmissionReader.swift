@@ -18,7 +18,7 @@ public enum CSVSubmissionReader {
             return Outcome(findings: [Finding(.EMPTY_FILE, message: "the file has no header line")], rejected: true)
         }
         if let bad = UTF8Check.firstBadByte(bytes) {
-            return Outcome(findings: [encodingFinding(bytes[bad], line: UTF8Check.line(of: bad, in: bytes))], rejected: true)
+            return Outcome(findings: [UTF8Check.finding(bytes[bad], line: UTF8Check.line(of: bad, in: bytes))], rejected: true)
         }
         return read(scanner, kind: kind, limits: limits, onRow: onRow)
     }
@@ -37,7 +37,7 @@ public enum CSVSubmissionReader {
             out = read(scanner, kind: kind, limits: limits, onRow: onRow)
         }
         if let bad = source.bad {
-            out = Outcome(findings: [encodingFinding(bad.byte, line: source.line(of: bad.offset))], rejected: true)
+            out = Outcome(findings: [UTF8Check.finding(bad.byte, line: source.line(of: bad.offset))], rejected: true)
         }
         return out
     }
@@ -86,11 +86,6 @@ public enum CSVSubmissionReader {
             out.rejected = true
         }
         return out
-    }
-
-    static func encodingFinding(_ byte: UInt8, line: Int) -> Finding {
-        let what = byte == 0 ? "a NUL byte" : "a byte that is not valid UTF-8 (0x\(String(byte, radix: 16, uppercase: true)))"
-        return Finding(.ENCODING, line: line, message: "\(what): the file must be UTF-8 text")
     }
 
     /// Matches header cells to fields: trimmed, ASCII case-insensitive. Unknown columns are

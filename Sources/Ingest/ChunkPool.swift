@@ -1,3 +1,4 @@
+import CaseloadCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,23 +16,12 @@ public enum ChunkPool {
     public static let size = 1 << 18
     static let limit = 8
 
-    /// The free buffers, behind a pthread mutex (which ThreadSanitizer understands, unlike the
-    /// futex of the standard library's `Mutex`).
+    /// The free buffers, behind the system's mutex.
     private final class Free: @unchecked Sendable {
-        let lock: UnsafeMutablePointer<pthread_mutex_t>
+        let lock = SystemLock()
         var buffers: [UnsafeMutablePointer<UInt8>] = []
 
-        init() {
-            lock = .allocate(capacity: 1)
-            lock.initialize(to: pthread_mutex_t())
-            pthread_mutex_init(lock, nil)
-        }
-
-        func withLock<T>(_ body: (Free) -> T) -> T {
-            pthread_mutex_lock(lock)
-            defer { pthread_mutex_unlock(lock) }
-            return body(self)
-        }
+        func withLock<T>(_ body: (Free) -> T) -> T { lock.withLock { body(self) } }
     }
 
     private static let free = Free()

@@ -1,5 +1,13 @@
+import CaseloadCore
+
 /// Checks a whole file for valid UTF-8 and NUL bytes before any parsing.
 public enum UTF8Check {
+    /// The `ENCODING` issue of the first bad byte, for every reader.
+    static func finding(_ byte: UInt8, line: Int) -> Finding {
+        let what = byte == 0 ? "a NUL byte" : "a byte that is not valid UTF-8 (0x\(String(byte, radix: 16, uppercase: true)))"
+        return Finding(.ENCODING, line: line, message: "\(what): the file must be UTF-8 text")
+    }
+
     /// The byte offset of the first NUL byte or ill-formed UTF-8 sequence, if any.
     public static func firstBadByte(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = b.count

@@ -33,7 +33,7 @@ public enum XMLSubmissionReader {
             return Outcome(findings: [Finding(.EMPTY_FILE, message: "the file has no bytes")], rejected: true)
         }
         if let bad = UTF8Check.firstBadByte(bytes) {
-            return Outcome(findings: [CSVSubmissionReader.encodingFinding(bytes[bad], line: UTF8Check.line(of: bad, in: bytes))], rejected: true)
+            return Outcome(findings: [UTF8Check.finding(bytes[bad], line: UTF8Check.line(of: bad, in: bytes))], rejected: true)
         }
         return read(source: ByteSource(bytes), name: name, onRow: onRow)
     }
@@ -57,7 +57,7 @@ public enum XMLSubmissionReader {
             // The whole file is checked for UTF-8, also where the parser stopped early.
             source.finish()
             if let bad = source.bad {
-                out.findings = [CSVSubmissionReader.encodingFinding(bad.byte, line: source.line(of: bad.offset))]
+                out.findings = [UTF8Check.finding(bad.byte, line: source.line(of: bad.offset))]
                 return
             }
             if source.consumed == 0 {

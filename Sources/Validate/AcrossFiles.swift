@@ -32,15 +32,15 @@ public enum AcrossFiles {
         /// A pass over period `p`, for a walk over its cases that other passes share. The pass
         /// takes the cases in care at the end of the period before (it reads them once, in order,
         /// and gives their memory back as it goes); `end` hands the rules those of `p`.
-        public mutating func begin(_ p: Period, submissions: [UsedSubmission], files: [JudgedFile]) -> Pass {
+        public mutating func begin(_ p: Period, submissions: [UsedSubmission], files: [JudgedFile]) -> RulesPass {
             let previous = activePeriod == p.previous ? active : ActiveCases()
             active = ActiveCases()
             activePeriod = nil
-            return Pass(rules: self, p, submissions, files, previous: previous)
+            return RulesPass(rules: self, p, submissions, files, previous: previous)
         }
 
         /// The issues of the pass's period; the rules now know the cases in care at its end.
-        public mutating func end(_ pass: Pass) -> [Issue] {
+        public mutating func end(_ pass: RulesPass) -> [Issue] {
             pass.finish()
             active = pass.nextActive
             activePeriod = pass.p
@@ -48,7 +48,7 @@ public enum AcrossFiles {
         }
 
         /// One period of the rules: fed the period's cases one by one, in case order.
-        public final class Pass {
+        public final class RulesPass {
             let rules: PeriodRules
             let p: Period
             let submissions: [UsedSubmission]

@@ -22,7 +22,7 @@ public struct RecordValidator {
     }
 
     /// The judgement of one row.
-    public struct Judgement: Sendable {
+    public struct RowJudgement: Sendable {
         /// The typed record, when no error was found.
         public var record: Record?
         public var findings: [Finding]
@@ -30,11 +30,11 @@ public struct RecordValidator {
         public var isRecord: Bool
     }
 
-    public mutating func judge(_ event: RowEvent) -> Judgement {
+    public mutating func judge(_ event: RowEvent) -> RowJudgement {
         let records = RecordList()
         var findings: [Finding] = []
         let verdict = judge(event, into: records, findings: &findings)
-        return Judgement(record: records.all.first?.record, findings: findings, isRecord: verdict != .skipped)
+        return RowJudgement(record: records.all.first?.record, findings: findings, isRecord: verdict != .skipped)
     }
 
     /// What became of a row.

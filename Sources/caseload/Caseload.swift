@@ -75,12 +75,13 @@ struct Run: ParsableCommand {
         if let progress = Progress.ifTerminal(enabled: !log.quiet && log.logFormat == .plain) {
             o.progress = { progress.update($0, $1) }
         }
-        let started = MonotonicClock.now()
+        let started = Clock.wall()
         logger.info("run started", metadata: ["input": "\(input)", "output": "\(output)", "min_cell": "\(minCell)", "key_file": "\(keyFile != nil)", "max_reject_rate": "\(maxRejectRate)"])
         let outcome = Pipeline.run(o)
         switch outcome {
-        case .written(let j, let figures, _):
-            Summary.log(j, figures: figures, output: output, logger: logger, seconds: MonotonicClock.now() - started)
+        case .written(let j, let figures, _, let sinkFailures):
+            Summary.log(j, figures: figures, output: output, logger: logger, seconds: Clock.wall() - started)
+            for failure in sinkFailures { logger.error("\(output) was written, but a result sink failed: \(failure)") }
             logger.info("run finished", metadata: ["exit": "\(outcome.exitCode)"])
         case .configuration(let e):
             logger.error("configuration error: \(e.description); nothing was written", metadata: ["exit": "2"])

@@ -20,14 +20,6 @@ enum FileHandleOut {
     }
 }
 
-enum MonotonicClock {
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-}
-
 enum LogFormat: String, Sendable { case plain, json }
 
 /// swift-log's handler for caseload: one line per event on standard error, plain
@@ -86,7 +78,7 @@ enum Logs {
 
 /// A progress line on standard error, only when it is a terminal (never for cron).
 final class Progress: @unchecked Sendable {
-    private let lock = NSLockish()
+    private let lock = SystemLock()
     private var last = -1.0
 
     static func ifTerminal(enabled: Bool) -> Progress? {
@@ -95,7 +87,7 @@ final class Progress: @unchecked Sendable {
 
     func update(_ done: Int, _ total: Int) {
         lock.withLock {
-            let now = MonotonicClock.now()
+            let now = Clock.wall()
             guard done == total || now - last > 0.1 else { return }
             last = now
             FileHandleOut.stderr("\r\u{1B}[Kjudging files: \(done)/\(total)" + (done == total ? "\n" : ""))
@@ -103,21 +95,9 @@ final class Progress: @unchecked Sendable {
     }
 }
 
-/// A mutex from Glibc (Foundation's NSLock is not needed for one lock).
-final class NSLockish: @unchecked Sendable {
-    private var m = pthread_mutex_t()
-    init() { pthread_mutex_init(&m, nil) }
-    deinit { pthread_mutex_destroy(&m) }
-    func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&m)
-        defer { pthread_mutex_unlock(&m) }
-        return body()
-    }
-}
-
 /// The one-screen summary at the end of a run.
 enum Summary {
-    static func log(_ j: Pipeline.Judgement, figures: [PeriodFigures], output: String, logger: Logger, seconds: Double) {
+    static func log(_ j: JudgedRun, figures: [PeriodFigures], output: String, logger: Logger, seconds: Double) {
         var byOutcome: [FileOutcome: Int] = [:]
         for f in j.files { byOutcome[f.outcome, default: 0] += 1 }
         let accepted = j.files.reduce(0) { $0 + ($1.outcome == .accepted ? $1.acceptedRecords : 0) }
@@ -139,15 +119,10 @@ enum Summary {
         var cpu: [String: (seconds: Double, bytes: Int)] = [:]
         for f in j.files { if let n = f.name { cpu[n.format.rawValue, default: (0, 0)].seconds += f.cpuSeconds; cpu[n.format.rawValue]!.bytes += f.size ?? 0 } }
         var stages: Logger.Metadata = [:]
-        for (k, v) in j.timings { stages[k] = "\(String(format: v))" }
-        for (k, v) in cpu { stages["\(k)_cpu"] = "\(String(format: v.seconds))"; stages["\(k)_bytes"] = "\(v.bytes)" }
+        func seconds3(_ v: Double) -> String { decimalText(v, places: 3, trimmed: false) }
+        for (k, v) in j.timings { stages[k] = "\(seconds3(v))" }
+        for (k, v) in cpu { stages["\(k)_cpu"] = "\(seconds3(v.seconds))"; stages["\(k)_bytes"] = "\(v.bytes)" }
         if let peak = Memory.peakResidentKiB() { stages["peak_rss_kib"] = "\(peak)" }
-        logger.info("elapsed: \(String(format: seconds)) s", metadata: stages)
-    }
-
-    static func String(format seconds: Double) -> Swift.String {
-        let ms = Int((seconds * 1000).rounded())
-        let frac = Swift.String(ms % 1000)
-        return "\(ms / 1000).\(Swift.String(repeating: "0", count: 3 - frac.count))\(frac)"
+        logger.info("elapsed: \(seconds3(seconds)) s", metadata: stages)
     }
 }

@@ -95,11 +95,11 @@ struct OperationsTests {
             #expect(r.keys.sorted() == results[0].keys.sorted())
             for (k, v) in results[0] { #expect(r[k] == v, "\(k) differs") }
         }
-        var j = try Pipeline.judge(input: input, options: JudgeOptions(threads: 2))
-        let figures = Pipeline.aggregate(&j)
         var o = RunOptions()
         o.input = input
-        for (path, bytes) in Pipeline.render(j, figures: figures, options: o) {
+        o.judge.threads = 2
+        let kept = try Pipeline.evaluate(o, keepRecords: true)
+        for (path, bytes) in Pipeline.render(kept, options: o) {
             #expect(Data(bytes) == results[0][path], "\(path) differs between run and judge + aggregate + render")
         }
     }
@@ -132,14 +132,14 @@ struct OperationsTests {
         o.judge.threads = 2
         #expect(Pipeline.run(o).exitCode == 0)
         let run = tree(f.output)
-        var j = try f.judge()
+        let e = try Pipeline.evaluate(o, keepRecords: true)
+        let j = e.run
         #expect(j.issues.filter { $0.code == .CONTINUITY }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary) == [
             "CONTINUITY detention_IDC-TPI_2012-03.csv IDN-2011-000001",
             "CONTINUITY detention_IDC-JKT_2012-03.csv IDN-2011-006000",
             "CONTINUITY detention_IDC-JKT_2012-03.csv IDN-2011-013000",
         ].sorted())
-        let figures = Pipeline.aggregate(&j)
-        let kept = Pipeline.render(j, figures: figures, options: o)
+        let kept = Pipeline.render(e, options: o)
         #expect(kept.count == 10 && Set(kept.map(\.path)) == Set(run.keys))
         for (path, bytes) in kept { #expect(Data(bytes) == run[path], "\(path) differs between run and judge + aggregate + render") }
         // One row per case with a UNHCR number: the even ones of 1…13,000 but 6,000 and 13,000.

@@ -55,8 +55,10 @@ struct PrivacyTests {
 struct SampleFigureTests {
     /// The figures of the committed sample against what the generator put into it.
     @Test func theSampleFiguresAreWhatTheGeneratorMade() throws {
-        var j = try Pipeline.judge(input: SampleTests.input, options: JudgeOptions())
-        let figures = Pipeline.aggregate(&j)
+        var sample = RunOptions()
+        sample.input = SampleTests.input
+        let e = try Pipeline.evaluate(sample)
+        let figures = e.figures
         let (_, truth) = SynthGenerator.generate(SynthOptions())
         let march = try #require(figures.first { $0.period == Period("2012-03")! })
         let supported = try #require(march.indicator(.migrants, "supported")).total
@@ -72,7 +74,7 @@ struct SampleFigureTests {
         // The shared aggregates say the same.
         var o = RunOptions()
         o.input = SampleTests.input
-        let files = Pipeline.render(j, figures: figures, options: o)
+        let files = Pipeline.render(e, options: o)
         let csv = String(decoding: files.first { $0.path == "2012-03/unhcr/aggregates.csv" }!.bytes, as: UTF8.self)
         // Rounded to a multiple of 5 by their cell keys: 2,247 up to 2,250 and 4,124 up to 4,125.
         #expect(supported == 2247 && cumulative == 4124)

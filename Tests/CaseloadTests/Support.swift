@@ -39,7 +39,7 @@ final class Fixture {
         _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
     }
 
-    func judge(maxRejectRate: Double = 0.2) throws -> Pipeline.Judgement {
+    func judge(maxRejectRate: Double = 0.2) throws -> JudgedRun {
         try Pipeline.judge(input: input, options: JudgeOptions(maxRejectRate: maxRejectRate, threads: 2))
     }
 

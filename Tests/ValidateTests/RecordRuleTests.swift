@@ -21,11 +21,11 @@ struct RecordRuleTests {
     ]
 
     /// Judges one record built from values.
-    static func judge(_ v: inout RecordValidator, _ values: [Field: String], line: Int = 7) -> RecordValidator.Judgement {
+    static func judge(_ v: inout RecordValidator, _ values: [Field: String], line: Int = 7) -> RecordValidator.RowJudgement {
         RawRecord.with(line: line, values.mapValues { .text($0) }) { v.judge(.record($0)) }
     }
 
-    static func judge(_ kind: SubmissionKind, _ changes: [Field: String], period: Period = period) -> RecordValidator.Judgement {
+    static func judge(_ kind: SubmissionKind, _ changes: [Field: String], period: Period = period) -> RecordValidator.RowJudgement {
         var values = kind == .detention ? goodDetention : goodShelter
         for (f, v) in changes { values[f] = v }
         var v = RecordValidator(kind: kind, period: period)

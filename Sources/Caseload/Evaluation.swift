@@ -1,0 +1,185 @@
+import Aggregate
+import CaseloadCore
+import Emit
+import Ingest
+import Validate
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every file judged and every issue of a run, with the registry they were judged against.
+public struct JudgedRun: Sendable {
+    public var registry: Registry
+    public var files: [JudgedFile]
+    public var issues: [Issue]
+    /// Wall-clock seconds by stage, for the log and `make bench`: `judge` (every file judged,
+    /// the periods handled as they complete), `periods` (of which the period stage took:
+    /// `walk`, the rules across files and the figures, and `caseload`, its caseload.csv),
+    /// `render` and `write` (the rest of the outputs, and the swap).
+    public var timings: [String: Double] = [:]
+}
+
+/// A run's judgement and its figures, period by period.
+public struct Evaluation: Sendable {
+    public var run: JudgedRun
+    public var figures: [PeriodFigures]
+}
+
+/// The registry and the entries of an input folder.
+struct Opened {
+    let registry: Registry
+    let entries: [InputEntry]
+}
+
+extension Pipeline {
+    /// The same composition as `run` for tests and tools: every file judged, every figure made,
+    /// nothing written; the used files keep their records unless `keepRecords` is false.
+    public static func evaluate(_ options: RunOptions, keepRecords: Bool = true) throws(ConfigurationError) -> Evaluation {
+        let key = try checkKey(options)
+        let opened = try open(input: options.input, options: options.judge)
+        return evaluate(opened, options, key: key, keepRecords: keepRecords) { (_: inout PeriodFigures) throws(Never) in }
+    }
+
+    /// The judged run alone (tests and tools), from the same composition.
+    public static func judge(input: String, options: JudgeOptions) throws(ConfigurationError) -> JudgedRun {
+        var o = RunOptions()
+        o.input = input
+        o.judge = options
+        return try evaluate(o).run
+    }
+
+    /// Every output file of an evaluation, the manifest last (tests and tools; `run` writes them
+    /// as they are made).
+    public static func render(_ e: Evaluation, options: RunOptions, key: [UInt8]? = nil) -> [(path: String, bytes: [UInt8])] {
+        let render = renderOptions(options, e.run.registry)
+        var files: [(path: String, bytes: [UInt8])] = []
+        for f in e.figures {
+            for format in OutputTable.formats {
+                if case .periodAtOnce(let make) = format.render {
+                    files.append((format.path(f.period), OutputFormat.collect { make(f, render, $0) }))
+                }
+            }
+        }
+        files += renderAtEnd(e, render, threads: threads(options.judge))
+        let outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
+        files.append((OutputTable.manifest, manifest(e, options, key: key, outputs: outputs)))
+        return files
+    }
+
+    static func renderOptions(_ options: RunOptions, _ registry: Registry) -> RenderOptions {
+        RenderOptions(k: options.minCell, hxl: options.hxl, facilityNames: registry.facilities.mapValues(\.name))
+    }
+
+    /// The outputs made at the end of the run: per period (in parallel, their order kept), then
+    /// the run's own.
+    static func renderAtEnd(_ e: Evaluation, _ render: RenderOptions, threads: Int) -> [(path: String, bytes: [UInt8])] {
+        let quality = Dictionary(uniqueKeysWithValues: e.figures.map {
+            ($0.period, DataQuality.of(period: $0.period, files: e.run.files, issues: e.run.issues, registry: e.run.registry))
+        })
+        let facts = RunFacts(figures: e.figures, qualityByPeriod: quality, issues: e.run.issues)
+        let perPeriod = parallelMap(e.figures, threads: threads) { f -> [(path: String, bytes: [UInt8])] in
+            OutputTable.formats.compactMap { format in
+                guard case .period(let make) = format.render else { return nil }
+                return (format.path(f.period), make(f, render, facts))
+            }
+        }
+        let ofRun: [(path: String, bytes: [UInt8])] = OutputTable.formats.compactMap { format in
+            guard case .run(let make) = format.render else { return nil }
+            return (format.name, make(render, facts))
+        }
+        return perPeriod.flatMap { $0 } + ofRun
+    }
+
+    static func manifest(_ e: Evaluation, _ options: RunOptions, key: [UInt8]?, outputs: [ManifestJSON.Output]) -> [UInt8] {
+        let inputs = e.run.files.map {
+            ManifestJSON.Input(path: $0.path, pathBytes: $0.pathBytes, bytes: $0.size, sha256: $0.sha256, name: $0.name,
+                               outcome: $0.outcome, accepted: $0.acceptedRecords, rejected: $0.rejectedRecords)
+        }
+        return ManifestJSON.render(minCell: options.minCell, keyFingerprint: key.map(RecordKeys.fingerprint),
+                                   maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
+                                   periods: e.figures.map(\.period), inputs: inputs, outputs: outputs)
+    }
+
+    /// Hands the committed result to every sink; the names and reasons of those that failed.
+    static func deliver(_ e: Evaluation, _ options: RunOptions, manifest: [UInt8]) -> [String] {
+        guard !options.sinks.isEmpty else { return [] }
+        let result = DeliveredResult(output: options.output, figures: e.figures, issues: e.run.issues, files: e.run.files, manifest: manifest)
+        var failures: [String] = []
+        for sink in options.sinks {
+            do { try sink.deliver(result) } catch { failures.append("\(sink.name): \(error)") }
+        }
+        return failures
+    }
+
+    /// The registry and the entries of the input folder.
+    static func open(input: String, options: JudgeOptions) throws(ConfigurationError) -> Opened {
+        var st = stat()
+        guard stat(input, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw ConfigurationError("\(input): the input folder does not exist")
+        }
+        let registry = try RegistryReader.load(inputFolder: input, limits: options.limits)
+        LibXML.initialize()
+        return Opened(registry: registry, entries: Discovery.entries(in: input))
+    }
+
+    /// `caseload validate`: the given files judged against the registry of `input`, alone and
+    /// against each other (duplicates, ambiguous revisions); nothing written.
+    public static func validate(paths: [String], input: String, options: JudgeOptions) throws(ConfigurationError) -> [JudgedFile] {
+        let registry = try RegistryReader.load(inputFolder: input, limits: options.limits)
+        LibXML.initialize()
+        let entries = paths.map { InputEntry(path: $0) }
+        var files = parallelMap(Array(zip(entries, paths)), threads: threads(options)) { pair in
+            FileJudge.judge(entry: pair.0, readPath: pair.1, registry: registry, options: options)
+        }
+        let candidates = files.indices.filter { files[$0].sha256 != nil && files[$0].name != nil }
+        FileRules.duplicatesAndAmbiguity(&files, candidates: candidates)
+        return files
+    }
+
+    static func threads(_ options: JudgeOptions) -> Int { options.threads > 0 ? options.threads : cores }
+
+    static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// The run's files as they go into the staging folder, each with its SHA-256 for the manifest.
+final class StagedOutputs {
+    let staging: OutputFolder.Staging
+    private(set) var written: [ManifestJSON.Output] = []
+    private(set) var manifestBytes: [UInt8] = []
+    /// Seconds spent writing the caseload lists during the period stage.
+    private(set) var atOnceSeconds = 0.0
+
+    init(_ staging: OutputFolder.Staging) { self.staging = staging }
+
+    /// A period's files that are made as soon as its figures are (its caseload list), in chunks;
+    /// their rows are then let go.
+    func writeAtOnce(_ f: inout PeriodFigures, _ render: RenderOptions) throws(OutputError) {
+        let begun = Clock.wall()
+        defer { atOnceSeconds += Clock.wall() - begun }
+        for format in OutputTable.formats {
+            guard case .periodAtOnce(let make) = format.render else { continue }
+            let path = format.path(f.period)
+            let file = try staging.create(path)
+            let digest = StreamingDigest()
+            var failure: OutputError?
+            make(f, render) { chunk in
+                guard failure == nil else { return }
+                digest.update(chunk)
+                do throws(OutputError) { try file.write(chunk) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            try file.close()
+            written.append(ManifestJSON.Output(path: path, bytes: file.bytes, sha256: digest.hex()))
+        }
+        f.caseload = []
+    }
+
+    func write(_ files: [(path: String, bytes: [UInt8])]) throws(OutputError) {
+        for (path, bytes) in files {
+            try staging.write(path, bytes)
+            if path == OutputTable.manifest { manifestBytes = bytes } else {
+                written.append(ManifestJSON.Output(path: path, bytes: bytes.count, sha256: Digest.sha256(bytes)))
+            }
+        }
+    }
+}
