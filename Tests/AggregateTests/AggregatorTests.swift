@@ -181,3 +181,26 @@ struct RecordPagesTests {
         #expect(bytes[(10 * page)..<size].allSatisfy { $0 == 0xA5 })
     }
 }
+
+/// What the aggregation sizes from the code lists.
+struct LayoutTests {
+    /// A victim's cumulative description is packed in 32 bits, each field as wide as its list:
+    /// a code added to exploitation or assistance widens its field, and this fails when the
+    /// whole no longer fits.
+    @Test func theVictimsDescriptionFitsAndIsSizedFromTheLists() {
+        #expect(VictimLayout.needed <= 32)
+        let l = VictimLayout()
+        #expect(l.widths.exploitation == Exploitation.count && l.widths.assistance == Assistance.count)
+        #expect(1 << l.widths.nationality >= countryCodes.count && 1 << l.widths.sex >= Sex.count)
+        // Every field survives the packing at its largest value.
+        let d = VictimDescription(sex: Sex.count - 1, ageGroup: AgeGroup.allCases.count - 1, nationality: countryCodes.count - 1,
+                                  exploitation: UInt16((1 << Exploitation.count) - 1), assistance: UInt16((1 << Assistance.count) - 1), l)
+        #expect(d.sex(l) == Sex.count - 1 && d.ageGroup(l) == AgeGroup.allCases.count - 1 && d.nationality(l) == countryCodes.count - 1)
+        #expect(d.exploitation(l) == UInt16((1 << Exploitation.count) - 1) && d.assistance(l) == UInt16((1 << Assistance.count) - 1))
+    }
+
+    /// The dense dimension index of the aggregation follows the contract's dimensions one to one.
+    @Test func theDenseDimensionsAreTheContractsOnes() {
+        #expect(Dimension.allCases.map { Dim($0).rawValue } == Array(0..<Dim.allCases.count))
+    }
+}

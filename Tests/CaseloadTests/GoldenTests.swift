@@ -28,7 +28,7 @@ struct GoldenTests {
     }
 
     static func csvFiles(_ folder: URL) -> [String] {
-        FileManager.default.enumerator(atPath: folder.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".csv") }.sorted()
+        FileManager.default.enumerator(atPath: folder.path)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".csv") || $0.hasSuffix(".json") }.sorted()
     }
 
     @Test(arguments: variants)
