@@ -9,7 +9,7 @@ SHELL        := /bin/bash
 APT_INSTALL  := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release run test check-xsd sample schemas docs bench screenshots iso-codes fuzz fuzz-build test-sanitize clean
+.PHONY: help deps build release run test check-xsd format format-check golden sample schemas docs bench screenshots iso-codes fuzz fuzz-build test-sanitize clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,8 +30,20 @@ run: release ## Build and run the whole job on Input/, writing Output/
 	if [ $$rc -eq 1 ]; then echo "caseload: reports written; some files or records were rejected (see Output/issues.csv)"; exit 0; fi; \
 	exit $$rc
 
-test: build check-xsd ## Build and run every test (unit, end-to-end, hostile input, xmllint against the XSDs)
+test: build check-xsd format-check ## Build and run every test (unit, end-to-end, hostile input, xmllint against the XSDs, the format)
 	$(SWIFT) test
+
+FORMATTED := Sources Tests Package.swift
+
+format-check: ## The code follows .swift-format (swift-format ships with the toolchain)
+	$(SWIFT) format lint --strict --configuration .swift-format --recursive --parallel $(FORMATTED)
+	@echo "swift format: every file of $(FORMATTED) follows .swift-format"
+
+format: ## Rewrite the code to follow .swift-format
+	$(SWIFT) format format --configuration .swift-format --in-place --recursive --parallel $(FORMATTED)
+
+golden: build ## Rewrite the expected outputs of the golden folders from the program (a reviewed change: read the diff)
+	scripts/update-golden.sh $(BIN_DEBUG)
 
 test-sanitize: deps ## Every test under AddressSanitizer (leaks included), then under ThreadSanitizer (parallel judging)
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build/asan

@@ -10,7 +10,7 @@ let package = Package(
     name: "caseload",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "caseload", targets: ["caseload"]),
+        .executable(name: "caseload", targets: ["caseload"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,9 +37,11 @@ let package = Package(
         .target(name: "Synth", dependencies: ["CaseloadCore"], swiftSettings: optimise),
         .executableTarget(
             name: "caseload",
-            dependencies: ["Caseload", "CaseloadCore", "Synth", "Emit",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                           .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Caseload", "CaseloadCore", "Synth", "Emit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "CaseloadCoreTests", dependencies: ["CaseloadCore"]),
@@ -47,8 +49,9 @@ let package = Package(
         .testTarget(name: "ValidateTests", dependencies: ["Validate", "CaseloadCore"]),
         .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "CaseloadCore", "Synth", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EmitTests", dependencies: ["Emit", "CaseloadCore"]),
-        .testTarget(name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "Synth", "TestSupport"],
-                    resources: [.copy("Golden")]),
+        .testTarget(
+            name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "Synth", "TestSupport"],
+            resources: [.copy("Golden")]),
         .testTarget(name: "HostileTests", dependencies: ["TestSupport"], path: "Tests/Hostile"),
     ],
     swiftLanguageModes: [.v6]

@@ -66,8 +66,9 @@ public struct History: Sendable {
     /// case in case order, then `finish`).
     public func begin(_ p: Period, submissions: [UsedSubmission]) -> FiguresPass {
         let places = submissions.map { s in
-            Place(facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
-                  community: s.facility.kind == .COMMUNITY)
+            Place(
+                facility: facilityIndex[s.facility.code]!, province: provinceIndex[s.facility.province]!,
+                community: s.facility.kind == .COMMUNITY)
         }
         let view = SubmissionView(submissions)
         let m = submissions.contains { $0.kind == .detention } ? MigrantPass(migrants, p, submissions, view, places, labels, recordKeys) : nil
@@ -96,8 +97,9 @@ public struct History: Sendable {
         public func finish() -> PeriodFigures {
             let m = migrants?.finish()
             let v = victims?.finish()
-            return PeriodFigures(period: period, migrants: m?.indicators ?? [], victims: v ?? [], caseload: m?.caseload ?? [],
-                                 facilities: facilities)
+            return PeriodFigures(
+                period: period, migrants: m?.indicators ?? [], victims: v ?? [], caseload: m?.caseload ?? [],
+                facilities: facilities)
         }
     }
 }
@@ -313,17 +315,19 @@ final class Tallies: @unchecked Sendable {
     /// The figures of the `indicator`-th indicator, its categories named.
     func figures(_ indicator: Int, _ labels: Labels) -> IndicatorFigures {
         let ind = indicators[indicator]
-        return IndicatorFigures(name: ind.rawValue, dimensions: ind.dimensions.enumerated().map { k, dimension in
-            let j = first[indicator] + k
-            let d = dims[j], offset = offsets[j]
-            var named: [String: Int] = [:], cellKeys: [String: UInt32] = [:]
-            for i in 0..<labels.size(d) where counts[offset + i] != 0 {
-                let label = labels.name(d, i)
-                named[label] = counts[offset + i]
-                cellKeys[label] = keys[offset + i]
-            }
-            return DimensionFigures(name: dimension.rawValue, multiValued: dimension.isMultiValued, counts: named, keys: cellKeys)
-        })
+        return IndicatorFigures(
+            name: ind.rawValue,
+            dimensions: ind.dimensions.enumerated().map { k, dimension in
+                let j = first[indicator] + k
+                let d = dims[j], offset = offsets[j]
+                var named: [String: Int] = [:], cellKeys: [String: UInt32] = [:]
+                for i in 0..<labels.size(d) where counts[offset + i] != 0 {
+                    let label = labels.name(d, i)
+                    named[label] = counts[offset + i]
+                    cellKeys[label] = keys[offset + i]
+                }
+                return DimensionFigures(name: dimension.rawValue, multiValued: dimension.isMultiValued, counts: named, keys: cellKeys)
+            })
     }
 }
 
@@ -398,8 +402,10 @@ final class MigrantPass {
     var cursor: SortedStore<UInt64>.Cursor
     var added: [(UInt64, UInt64)] = []
 
-    init(_ history: MigrantHistory, _ p: Period, _ submissions: [UsedSubmission], _ view: SubmissionView, _ places: [Place], _ labels: Labels,
-         _ recordKeys: RecordKeys) {
+    init(
+        _ history: MigrantHistory, _ p: Period, _ submissions: [UsedSubmission], _ view: SubmissionView, _ places: [Place], _ labels: Labels,
+        _ recordKeys: RecordKeys
+    ) {
         self.history = history
         self.recordKeys = recordKeys
         self.p = p
@@ -492,9 +498,11 @@ final class MigrantPass {
         if early >= first { tallies.add(ix.arrivals, cat, key: key) }
         if r.unaccompaniedMinor && age < 18 { tallies.add(ix.uasc, cat, key: key) }
         if let u = r.unhcrID ?? firstUNHCR?.id {
-            caseload.append(CaseloadRow(unhcrID: u, sex: r.sex, ageGroup: group5, nationality: r.nationality,
-                                        facility: place.facility, community: place.community,
-                                        status: status, statusDate: r.statusDate, arrivalDate: early))
+            caseload.append(
+                CaseloadRow(
+                    unhcrID: u, sex: r.sex, ageGroup: group5, nationality: r.nationality,
+                    facility: place.facility, community: place.community,
+                    status: status, statusDate: r.statusDate, arrivalDate: early))
         }
     }
 
@@ -529,7 +537,8 @@ struct VictimDescription {
     var packed: UInt32
 
     init(sex: Int, ageGroup: Int, nationality: Int, exploitation: UInt16, assistance: UInt16, _ l: VictimLayout) {
-        packed = UInt32(sex) | UInt32(ageGroup) << l.ageShift | UInt32(nationality) << l.nationalityShift
+        packed =
+            UInt32(sex) | UInt32(ageGroup) << l.ageShift | UInt32(nationality) << l.nationalityShift
             | (UInt32(exploitation) & l.exploitationMask) << l.exploitationShift | (UInt32(assistance) & l.assistanceMask) << l.assistanceShift
     }
 
@@ -676,8 +685,9 @@ final class VictimPass {
             tallies.add(assisted, cat, key: key)
             tallies.add(newCases, cat, key: key)
         }
-        let now = VictimDescription(sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
-                                    exploitation: merged.0, assistance: merged.1, layout)
+        let now = VictimDescription(
+            sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
+            exploitation: merged.0, assistance: merged.1, layout)
         let kept = UInt64(key) << 32 | UInt64(now.packed)
         if let i = slot { cumulative[i] = kept } else { added.append((id, kept)) }
         now.categories(into: cat, layout)

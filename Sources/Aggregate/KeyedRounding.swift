@@ -130,10 +130,10 @@ public enum KeyedRounding {
                 if let p = province[c], has(i, .province) { out.append(Cell(indicator: i, dimension: .province, category: p)) }
                 if let p = placement[c], has(i, .placement) { out.append(Cell(indicator: i, dimension: .placement, category: p)) }
             case .nationality where population == .victims && ["XXA", "XXB", "XXC", "XXX"].contains(c),
-                 .exploitationCountry where c == "XXX":
+                .exploitationCountry where c == "XXX":
                 if has(i, .trafficking) { out.append(Cell(indicator: i, dimension: .trafficking, category: "UNKNOWN")) }
             case .total, .sex, .ageGroup, .nationality, .placement, .province, .status, .interception, .vulnerability, .service,
-                 .exploitation, .sector, .exploitationCountry, .trafficking, .referral, .assistance:
+                .exploitation, .sector, .exploitationCountry, .trafficking, .referral, .assistance:
                 break
             }
             if let parent = i.container, has(parent, d) {

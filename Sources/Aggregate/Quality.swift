@@ -31,8 +31,9 @@ extension DataQuality {
             let why = f.findings.first { $0.code.isFileLevel && $0.code.severity == .error } ?? f.findings.first!
             return (path: f.path, code: why.code.rawValue, message: why.message)
         }
-        return DataQuality(files: counts.keys.sorted().map { counts[$0]! }, recordsAccepted: accepted, recordsRejected: rejected,
-                           issues: byCode.sorted { $0.code < $1.code }, missing: missing.sorted { ($0.kind, $0.facility) < ($1.kind, $1.facility) },
-                           rejectedFiles: rejectedFiles)
+        return DataQuality(
+            files: counts.keys.sorted().map { counts[$0]! }, recordsAccepted: accepted, recordsRejected: rejected,
+            issues: byCode.sorted { $0.code < $1.code }, missing: missing.sorted { ($0.kind, $0.facility) < ($1.kind, $1.facility) },
+            rejectedFiles: rejectedFiles)
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Per-case state kept from one period to the next: case ids (packed) in ascending order with
@@ -45,7 +45,8 @@ final class SortedStore<Value>: @unchecked Sendable {
         guard !added.isEmpty else { return }
         let total = count + added.count
         guard let k = realloc(keys, total * MemoryLayout<UInt64>.stride),
-              let v = realloc(values, total * MemoryLayout<Value>.stride) else {
+            let v = realloc(values, total * MemoryLayout<Value>.stride)
+        else {
             fatalError("out of memory for \(total) cases")
         }
         let nk = k.assumingMemoryBound(to: UInt64.self), nv = v.assumingMemoryBound(to: Value.self)

@@ -2,7 +2,7 @@ import CaseloadCore
 import Ingest
 import Validate
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Judges the files of an input folder on worker threads, in the order of their periods, and
@@ -25,9 +25,11 @@ enum Engine {
     /// Judges `entries` (sorted by path) and calls `onPeriod` for each period in order, with the
     /// period's judged files (in path order, theirs to change). Files without a period (misnamed,
     /// unknown facility, …) are judged first. Returns every judged file, in path order.
-    static func run<E: Error>(entries: [InputEntry], input: String, registry: Registry, options: JudgeOptions, threads: Int,
-                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?,
-                              onPeriod: (PeriodWork, inout [JudgedFile]) throws(E) -> Void) throws(E) -> [JudgedFile] {
+    static func run<E: Error>(
+        entries: [InputEntry], input: String, registry: Registry, options: JudgeOptions, threads: Int,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?,
+        onPeriod: (PeriodWork, inout [JudgedFile]) throws(E) -> Void
+    ) throws(E) -> [JudgedFile] {
         let n = entries.count
         // Each entry's period, when its name and the registry give it one.
         var periodOf = [Period?](repeating: nil, count: n)
@@ -43,9 +45,11 @@ enum Engine {
             if let p = periodOf[i] { members[periodIndex[p]!].append(i) } else { loose.append(i) }
         }
         // Within a period, the largest files first: the last to finish is then a small one.
-        let order = loose + members.flatMap { m in
-            m.map { ($0, fileSize(input + "/" + entries[$0].displayPath)) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
-        }
+        let order =
+            loose
+            + members.flatMap { m in
+                m.map { ($0, fileSize(input + "/" + entries[$0].displayPath)) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
+            }
         let rank = order.map { periodOf[$0].map { periodIndex[$0]! } ?? -1 }
 
         let shared = Shared(count: n, periods: members.map(\.count))
@@ -169,11 +173,13 @@ final class WorkerThreads {
         for _ in 0..<count {
             let box = Unmanaged.passRetained(Box(body)).toOpaque()
             var t = pthread_t()
-            let rc = pthread_create(&t, nil, { arg in
-                let b = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
-                b.body()
-                return nil
-            }, box)
+            let rc = pthread_create(
+                &t, nil,
+                { arg in
+                    let b = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
+                    b.body()
+                    return nil
+                }, box)
             precondition(rc == 0, "cannot start a worker thread")
             threads.append(t)
         }

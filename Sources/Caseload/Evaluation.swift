@@ -4,7 +4,7 @@ import Emit
 import Ingest
 import Validate
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every file judged and every issue of a run, with the registry they were judged against.
@@ -73,9 +73,10 @@ extension Pipeline {
     /// The outputs made at the end of the run: per period (in parallel, their order kept), then
     /// the run's own.
     static func renderAtEnd(_ e: Evaluation, _ render: RenderOptions, threads: Int) -> [(path: String, bytes: [UInt8])] {
-        let quality = Dictionary(uniqueKeysWithValues: e.figures.map {
-            ($0.period, DataQuality.of(period: $0.period, files: e.run.files, issues: e.run.issues, registry: e.run.registry))
-        })
+        let quality = Dictionary(
+            uniqueKeysWithValues: e.figures.map {
+                ($0.period, DataQuality.of(period: $0.period, files: e.run.files, issues: e.run.issues, registry: e.run.registry))
+            })
         let facts = RunFacts(figures: e.figures, qualityByPeriod: quality, issues: e.run.issues)
         let perPeriod = parallelMap(e.figures, threads: threads) { f -> [(path: String, bytes: [UInt8])] in
             OutputTable.formats.compactMap { format in
@@ -92,12 +93,14 @@ extension Pipeline {
 
     static func manifest(_ e: Evaluation, _ options: RunOptions, key: [UInt8]?, outputs: [ManifestJSON.Output]) -> [UInt8] {
         let inputs = e.run.files.map {
-            ManifestJSON.Input(path: $0.path, pathBytes: $0.pathBytes, bytes: $0.size, sha256: $0.sha256, name: $0.name,
-                               outcome: $0.outcome, accepted: $0.acceptedRecords, rejected: $0.rejectedRecords)
+            ManifestJSON.Input(
+                path: $0.path, pathBytes: $0.pathBytes, bytes: $0.size, sha256: $0.sha256, name: $0.name,
+                outcome: $0.outcome, accepted: $0.acceptedRecords, rejected: $0.rejectedRecords)
         }
-        return ManifestJSON.render(minCell: options.minCell, keyFingerprint: key.map(RecordKeys.fingerprint),
-                                   maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
-                                   periods: e.figures.map(\.period), inputs: inputs, outputs: outputs)
+        return ManifestJSON.render(
+            minCell: options.minCell, keyFingerprint: key.map(RecordKeys.fingerprint),
+            maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
+            periods: e.figures.map(\.period), inputs: inputs, outputs: outputs)
     }
 
     /// Hands the committed result to every sink; the names and reasons of those that failed.
@@ -177,7 +180,9 @@ final class StagedOutputs {
     func write(_ files: [(path: String, bytes: [UInt8])]) throws(OutputError) {
         for (path, bytes) in files {
             try staging.write(path, bytes)
-            if path == OutputTable.manifest { manifestBytes = bytes } else {
+            if path == OutputTable.manifest {
+                manifestBytes = bytes
+            } else {
                 written.append(ManifestJSON.Output(path: path, bytes: bytes.count, sha256: Digest.sha256(bytes)))
             }
         }

@@ -3,7 +3,7 @@ import Ingest
 import Validate
 import Dispatch
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Judging one file from its bytes to its findings and accepted records: the ingest and
@@ -98,8 +98,10 @@ public enum FileJudge {
     }
 
     /// The record rules over the rows a reader hands over, then the file rules of step 5.
-    static func judgeContent(name: FileName, into f: inout JudgedFile, options: JudgeOptions, expectedRecords: Int = 512,
-                             reader: ((RowEvent) -> Void) -> (findings: [Finding], rejected: Bool)) {
+    static func judgeContent(
+        name: FileName, into f: inout JudgedFile, options: JudgeOptions, expectedRecords: Int = 512,
+        reader: ((RowEvent) -> Void) -> (findings: [Finding], rejected: Bool)
+    ) {
         var validator = RecordValidator(kind: name.kind, period: name.period, expectedRecords: expectedRecords)
         var recordFindings: [Finding] = []
         let records = RecordList()

@@ -1,7 +1,7 @@
 import Aggregate
 import CaseloadCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The key of keyed rounding (`--key-file`, outputs.md): the file's bytes with trailing spaces,

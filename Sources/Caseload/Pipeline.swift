@@ -4,7 +4,7 @@ import Emit
 import Ingest
 import Validate
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The whole job, top to bottom:
@@ -60,20 +60,25 @@ public enum Pipeline {
             return .failed(error.description)
         }
         let failures = deliver(evaluation, options, manifest: out.manifestBytes)
-        return .written(evaluation.run, evaluation.figures, rejections: evaluation.run.issues.contains { $0.severity == .error },
-                        sinkFailures: failures)
+        return .written(
+            evaluation.run, evaluation.figures, rejections: evaluation.run.issues.contains { $0.severity == .error },
+            sinkFailures: failures)
     }
 
     /// Stages 2 to 4 on an opened input: the judged run and every period's figures. `periodDone`
     /// is handed each period's figures as soon as they are made (the run writes its caseload list
     /// there and lets the rows go).
-    static func evaluate<E: Error>(_ opened: Opened, _ options: RunOptions, key: [UInt8]?, keepRecords: Bool,
-                                   periodDone: (inout PeriodFigures) throws(E) -> Void) throws(E) -> Evaluation {
+    static func evaluate<E: Error>(
+        _ opened: Opened, _ options: RunOptions, key: [UInt8]?, keepRecords: Bool,
+        periodDone: (inout PeriodFigures) throws(E) -> Void
+    ) throws(E) -> Evaluation {
         var stage = PeriodStage(registry: opened.registry, recordKeys: KeyFile.recordKeys(key), k: options.minCell, keepRecords: keepRecords)
         var figures: [PeriodFigures] = []
         let started = Clock.wall()
-        let files = try Engine.run(entries: opened.entries, input: options.input, registry: opened.registry, options: options.judge,
-                                   threads: threads(options.judge), progress: options.progress) { work, files throws(E) in
+        let files = try Engine.run(
+            entries: opened.entries, input: options.input, registry: opened.registry, options: options.judge,
+            threads: threads(options.judge), progress: options.progress
+        ) { work, files throws(E) in
             guard var f = stage.run(work.period, &files) else { return }
             try periodDone(&f)
             figures.append(f)

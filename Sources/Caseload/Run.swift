@@ -5,7 +5,7 @@ import Aggregate
 import Emit
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Options of `caseload run`.

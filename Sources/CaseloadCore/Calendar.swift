@@ -10,7 +10,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Builds a day from a civil date; returns nil when the date is not on the calendar.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= Day.daysIn(year: year, month: month) else { return nil }
+            day >= 1, day <= Day.daysIn(year: year, month: month)
+        else { return nil }
         ordinal = Int32(Day.daysFromCivil(year, month, day))
     }
 
@@ -109,7 +110,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     public init?<S: Collection>(bytes s: S) where S.Element == UInt8 {
         let b = Array(s)
         guard b.count == 7, b[4] == UInt8(ascii: "-"),
-              let y = asciiNumber(b[0..<4]), let m = asciiNumber(b[5..<7]), (1...12).contains(m), y >= 1
+            let y = asciiNumber(b[0..<4]), let m = asciiNumber(b[5..<7]), (1...12).contains(m), y >= 1
         else { return nil }
         self.init(year: y, month: m)
     }

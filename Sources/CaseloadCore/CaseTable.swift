@@ -1,6 +1,6 @@
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Case ids (packed, 48 bits) to a small value: an open-addressing table with linear probing and

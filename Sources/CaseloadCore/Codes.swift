@@ -154,11 +154,13 @@ extension Code {
 
 public enum Sex: String, Code {
     public static let table = CodeTable<Sex>()
-    case F, M, X }
+    case F, M, X
+}
 
 public enum Interception: String, Code {
     public static let table = CodeTable<Interception>()
-    case SEA, LAND, AIR }
+    case SEA, LAND, AIR
+}
 
 public enum Status: String, Code {
     public static let table = CodeTable<Status>()
@@ -203,7 +205,8 @@ public enum Assistance: String, Code {
 /// The registry's facility kinds.
 public enum FacilityKind: String, Code {
     public static let table = CodeTable<FacilityKind>()
-    case IDC, COMMUNITY, SHELTER }
+    case IDC, COMMUNITY, SHELTER
+}
 
 /// The two kinds of submission.
 public enum SubmissionKind: String, Sendable, Hashable, CaseIterable, Comparable {

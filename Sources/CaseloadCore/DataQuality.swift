@@ -18,9 +18,11 @@ public struct DataQuality: Sendable {
     /// Rejected files of the period with the file-level issue that rejected them, by path.
     public var rejectedFiles: [(path: String, code: String, message: String)]
 
-    public init(files: [FileCounts], recordsAccepted: Int, recordsRejected: Int,
-                issues: [(code: String, severity: String, count: Int)], missing: [(kind: String, facility: String)],
-                rejectedFiles: [(path: String, code: String, message: String)] = []) {
+    public init(
+        files: [FileCounts], recordsAccepted: Int, recordsRejected: Int,
+        issues: [(code: String, severity: String, count: Int)], missing: [(kind: String, facility: String)],
+        rejectedFiles: [(path: String, code: String, message: String)] = []
+    ) {
         self.files = files; self.recordsAccepted = recordsAccepted; self.recordsRejected = recordsRejected
         self.issues = issues; self.missing = missing; self.rejectedFiles = rejectedFiles
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The names in a folder, as bytes (names need not be UTF-8), "." and ".." left out.

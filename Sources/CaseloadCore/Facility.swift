@@ -8,8 +8,10 @@ public struct Facility: Sendable, Hashable {
     public var opened: Period
     public var closed: Period?
 
-    public init(code: String, name: String, kind: FacilityKind, province: String, city: String,
-                opened: Period, closed: Period?) {
+    public init(
+        code: String, name: String, kind: FacilityKind, province: String, city: String,
+        opened: Period, closed: Period?
+    ) {
         self.code = code; self.name = name; self.kind = kind; self.province = province
         self.city = city; self.opened = opened; self.closed = closed
     }

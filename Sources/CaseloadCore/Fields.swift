@@ -40,13 +40,17 @@ extension SubmissionKind {
     public var fields: [Field] {
         switch self {
         case .detention:
-            return [.case_id, .unhcr_id, .family_name, .given_name, .sex, .birth_date, .nationality,
-                    .arrival_date, .interception, .status, .status_date, .unaccompanied_minor,
-                    .vulnerabilities, .services]
+            return [
+                .case_id, .unhcr_id, .family_name, .given_name, .sex, .birth_date, .nationality,
+                .arrival_date, .interception, .status, .status_date, .unaccompanied_minor,
+                .vulnerabilities, .services,
+            ]
         case .shelter:
-            return [.case_id, .family_name, .given_name, .sex, .birth_date, .nationality,
-                    .identification_date, .admission_date, .discharge_date, .exploitation, .sector,
-                    .exploitation_country, .referral, .assistance, .consent_to_share]
+            return [
+                .case_id, .family_name, .given_name, .sex, .birth_date, .nationality,
+                .identification_date, .admission_date, .discharge_date, .exploitation, .sector,
+                .exploitation_country, .referral, .assistance, .consent_to_share,
+            ]
         }
     }
 
@@ -56,8 +60,10 @@ extension SubmissionKind {
         case .detention:
             return [.case_id, .sex, .birth_date, .nationality, .arrival_date, .status]
         case .shelter:
-            return [.case_id, .sex, .birth_date, .nationality, .identification_date, .admission_date,
-                    .exploitation, .exploitation_country, .assistance]
+            return [
+                .case_id, .sex, .birth_date, .nationality, .identification_date, .admission_date,
+                .exploitation, .exploitation_country, .assistance,
+            ]
         }
     }
 

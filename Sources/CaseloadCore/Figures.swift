@@ -44,15 +44,17 @@ public struct CaseloadRow: Sendable, Hashable {
     public let key: UInt64
     public var unhcrID: UNHCRID { UNHCRID(sortKey: key) }
     public var arrivalDate: Day
-    @usableFromInline var statusDay: Int32              // Int32.min: none
+    @usableFromInline var statusDay: Int32  // Int32.min: none
     public var nationality: Country
     /// The facility, as an index into `PeriodFigures.facilities`.
     public var facility: UInt16
     /// sex (bits 0-1), age group (2-4), status (5-8), community housing (9).
     @usableFromInline var codes: UInt16
 
-    public init(unhcrID: UNHCRID, sex: Sex, ageGroup: AgeGroup, nationality: Country, facility: Int, community: Bool,
-                status: Status, statusDate: Day?, arrivalDate: Day) {
+    public init(
+        unhcrID: UNHCRID, sex: Sex, ageGroup: AgeGroup, nationality: Country, facility: Int, community: Bool,
+        status: Status, statusDate: Day?, arrivalDate: Day
+    ) {
         key = unhcrID.sortKey
         self.arrivalDate = arrivalDate
         statusDay = statusDate?.ordinal ?? Int32.min
@@ -69,8 +71,10 @@ public struct CaseloadRow: Sendable, Hashable {
 
     /// The cells after `period`, as written.
     public func cells(_ facilities: [String]) -> [String] {
-        [unhcrID.description, sex.rawValue, ageGroup.rawValue, nationality.code, facilities[Int(facility)], community ? "COMMUNITY" : "IDC",
-         status.rawValue, statusDate?.description ?? "", arrivalDate.description]
+        [
+            unhcrID.description, sex.rawValue, ageGroup.rawValue, nationality.code, facilities[Int(facility)], community ? "COMMUNITY" : "IDC",
+            status.rawValue, statusDate?.description ?? "", arrivalDate.description,
+        ]
     }
 
     /// The order of caseload.csv: by unhcr_id, then by the rest of the row (bytes).
@@ -138,7 +142,8 @@ public enum Dimension: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .vulnerability, .service, .exploitation, .assistance: return true
         case .total, .sex, .ageGroup, .sexAge, .nationality, .placement, .facility, .province, .status, .interception, .sector,
-             .exploitationCountry, .trafficking, .referral: return false
+            .exploitationCountry, .trafficking, .referral:
+            return false
         }
     }
 
@@ -193,8 +198,11 @@ public enum Indicator: String, CaseIterable, Sendable, Hashable {
         case .uasc: return [.total, .sex, .nationality]
         case .services: return [.service]
         case .stayMedianDays: return [.total]
-        case .assisted: return [.total, .sex, .ageGroup, .sexAge, .nationality, .facility, .province, .exploitation, .sector, .exploitationCountry,
-                                .trafficking, .referral, .assistance]
+        case .assisted:
+            return [
+                .total, .sex, .ageGroup, .sexAge, .nationality, .facility, .province, .exploitation, .sector, .exploitationCountry,
+                .trafficking, .referral, .assistance,
+            ]
         case .newCases: return [.total, .sex, .ageGroup, .nationality, .exploitation]
         case .assistedCumulative: return [.total, .sex, .ageGroup, .nationality, .exploitation, .assistance]
         }

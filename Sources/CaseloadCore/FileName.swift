@@ -1,5 +1,3 @@
-
-
 /// A submission's file name: `<kind>_<facility_code>_<YYYY-MM>[_r<N>].<csv|xml>`.
 public struct FileName: Sendable, Hashable {
     public enum Format: String, Sendable { case csv, xml }
@@ -29,11 +27,13 @@ public struct FileName: Sendable, Hashable {
         if parts.count == 4 {
             let r = parts[3]
             guard r.count >= 2, r.first == 0x72, let n = asciiNumber(r.dropFirst()), n >= 1,
-                  r[r.startIndex + 1] != 0x30 else { return nil }
+                r[r.startIndex + 1] != 0x30
+            else { return nil }
             revision = n
         }
-        self.init(kind: kind, facility: String(decoding: parts[1], as: UTF8.self), period: period,
-                  revision: revision, format: format)
+        self.init(
+            kind: kind, facility: String(decoding: parts[1], as: UTF8.self), period: period,
+            revision: revision, format: format)
     }
 
     public init?(_ name: String) { self.init(Array(name.utf8)) }

@@ -13,8 +13,9 @@ public struct Finding: Sendable, Hashable {
 
 extension Issue {
     public init(_ f: Finding, file: String?, facility: String?, period: String?) {
-        self.init(f.code, file: file, line: f.line, facility: facility, period: period,
-                  caseID: f.caseID, field: f.field, message: f.message)
+        self.init(
+            f.code, file: file, line: f.line, facility: facility, period: period,
+            caseID: f.caseID, field: f.field, message: f.message)
     }
 }
 

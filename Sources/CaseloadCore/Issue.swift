@@ -27,8 +27,8 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable, Comparable {
         case .UNKNOWN_COLUMN, .UASC_AGE, .BLANK_ROW, .CONFLICT, .CONTINUITY, .MISSING_SUBMISSION: return .warning
         case .NO_RECORDS, .DUPLICATE_FILE, .SUPERSEDED: return .info
         case .FILE_NAME, .UNKNOWN_FACILITY, .FACILITY_KIND, .FACILITY_PERIOD, .UNREADABLE, .TOO_LARGE, .EMPTY_FILE, .ENCODING, .CSV_SYNTAX,
-             .MISSING_COLUMN, .DUPLICATE_COLUMN, .XML_MALFORMED, .XML_DOCTYPE, .XML_SCHEMA, .ENVELOPE_MISMATCH, .AMBIGUOUS_REVISION,
-             .TOO_MANY_REJECTS, .FIELD_COUNT, .REQUIRED, .FORMAT, .CODE, .DUPLICATE_ID, .FUTURE_DATE, .DATE_ORDER, .OUT_OF_PERIOD, .AGE_RANGE:
+            .MISSING_COLUMN, .DUPLICATE_COLUMN, .XML_MALFORMED, .XML_DOCTYPE, .XML_SCHEMA, .ENVELOPE_MISMATCH, .AMBIGUOUS_REVISION,
+            .TOO_MANY_REJECTS, .FIELD_COUNT, .REQUIRED, .FORMAT, .CODE, .DUPLICATE_ID, .FUTURE_DATE, .DATE_ORDER, .OUT_OF_PERIOD, .AGE_RANGE:
             return .error
         }
     }
@@ -37,11 +37,11 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable, Comparable {
     public var isFileLevel: Bool {
         switch self {
         case .FIELD_COUNT, .REQUIRED, .FORMAT, .CODE, .DUPLICATE_ID, .FUTURE_DATE, .DATE_ORDER,
-             .OUT_OF_PERIOD, .AGE_RANGE, .UASC_AGE, .BLANK_ROW, .CONFLICT, .CONTINUITY, .MISSING_SUBMISSION:
+            .OUT_OF_PERIOD, .AGE_RANGE, .UASC_AGE, .BLANK_ROW, .CONFLICT, .CONTINUITY, .MISSING_SUBMISSION:
             return false
         case .FILE_NAME, .UNKNOWN_FACILITY, .FACILITY_KIND, .FACILITY_PERIOD, .UNREADABLE, .TOO_LARGE, .EMPTY_FILE, .ENCODING, .CSV_SYNTAX,
-             .MISSING_COLUMN, .DUPLICATE_COLUMN, .XML_MALFORMED, .XML_DOCTYPE, .XML_SCHEMA, .ENVELOPE_MISMATCH, .AMBIGUOUS_REVISION,
-             .TOO_MANY_REJECTS, .UNKNOWN_COLUMN, .NO_RECORDS, .DUPLICATE_FILE, .SUPERSEDED:
+            .MISSING_COLUMN, .DUPLICATE_COLUMN, .XML_MALFORMED, .XML_DOCTYPE, .XML_SCHEMA, .ENVELOPE_MISMATCH, .AMBIGUOUS_REVISION,
+            .TOO_MANY_REJECTS, .UNKNOWN_COLUMN, .NO_RECORDS, .DUPLICATE_FILE, .SUPERSEDED:
             return true
         }
     }
@@ -50,110 +50,180 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable, Comparable {
     public var explanation: (meaning: String, fix: String) {
         switch self {
         case .FILE_NAME:
-            return ("The file name does not follow <kind>_<facility>_<YYYY-MM>[_r<N>].<csv|xml>, for example detention_IDC-TPI_2012-03.csv or shelter_SH-JKT_2012-03_r2.xml. The file is rejected unread.",
-                    "Rename the file: kind is detention or shelter, the facility code as in the registry (upper case), a month 01-12, a revision r2, r3, ... without leading zeros, extension .csv or .xml.")
+            return (
+                "The file name does not follow <kind>_<facility>_<YYYY-MM>[_r<N>].<csv|xml>, for example detention_IDC-TPI_2012-03.csv or shelter_SH-JKT_2012-03_r2.xml. The file is rejected unread.",
+                "Rename the file: kind is detention or shelter, the facility code as in the registry (upper case), a month 01-12, a revision r2, r3, ... without leading zeros, extension .csv or .xml."
+            )
         case .UNKNOWN_FACILITY:
-            return ("The facility code in the file name is not in facilities.csv.",
-                    "Check the code against the registry; if the facility is new, the data officer adds it to facilities.csv first.")
+            return (
+                "The facility code in the file name is not in facilities.csv.",
+                "Check the code against the registry; if the facility is new, the data officer adds it to facilities.csv first."
+            )
         case .FACILITY_KIND:
-            return ("A shelter file came from a detention centre or community housing, or a detention file from a shelter.",
-                    "Detention centres (IDC) and community housing (COMMUNITY) send detention files; shelters send shelter files. Fix the kind in the file name, or the facility code.")
+            return (
+                "A shelter file came from a detention centre or community housing, or a detention file from a shelter.",
+                "Detention centres (IDC) and community housing (COMMUNITY) send detention files; shelters send shelter files. Fix the kind in the file name, or the facility code."
+            )
         case .FACILITY_PERIOD:
-            return ("The month of the file is before the facility opened or after it closed, according to facilities.csv.",
-                    "Check the month in the file name; if the registry's opened/closed months are wrong, the data officer corrects facilities.csv.")
+            return (
+                "The month of the file is before the facility opened or after it closed, according to facilities.csv.",
+                "Check the month in the file name; if the registry's opened/closed months are wrong, the data officer corrects facilities.csv."
+            )
         case .UNREADABLE:
-            return ("The file could not be read: no permission, an I/O error, or it is a symbolic link, a FIFO, a device, a socket or a folder that cannot be listed. Links are never followed.",
-                    "Put a regular, readable file in the input folder (copy it, do not link it).")
+            return (
+                "The file could not be read: no permission, an I/O error, or it is a symbolic link, a FIFO, a device, a socket or a folder that cannot be listed. Links are never followed.",
+                "Put a regular, readable file in the input folder (copy it, do not link it)."
+            )
         case .TOO_LARGE:
-            return ("The file breaks a limit: over 1 GiB, a CSV header of more than 1,000 cells, or a CSV field over 1 MiB (often a quote that is never closed). Reading stops at once.",
-                    "Send the list as exported, one person a row; look for an unclosed quote near the line named.")
+            return (
+                "The file breaks a limit: over 1 GiB, a CSV header of more than 1,000 cells, or a CSV field over 1 MiB (often a quote that is never closed). Reading stops at once.",
+                "Send the list as exported, one person a row; look for an unclosed quote near the line named."
+            )
         case .EMPTY_FILE:
-            return ("The file has no bytes, or (CSV) no header line.",
-                    "Export the list again; a facility with nobody in the month sends the header line alone.")
+            return (
+                "The file has no bytes, or (CSV) no header line.",
+                "Export the list again; a facility with nobody in the month sends the header line alone."
+            )
         case .ENCODING:
-            return ("The file is not valid UTF-8, or contains a NUL byte; the line of the first bad byte is given.",
-                    "Save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8'). Files saved as UTF-16, Windows-1252 or binary files renamed .csv are refused.")
+            return (
+                "The file is not valid UTF-8, or contains a NUL byte; the line of the first bad byte is given.",
+                "Save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8'). Files saved as UTF-16, Windows-1252 or binary files renamed .csv are refused."
+            )
         case .CSV_SYNTAX:
-            return ("A quoted field is opened and never closed; the line where the quote opened is given.",
-                    "Close the quote (a quote inside a quoted field is written twice: \"\").")
+            return (
+                "A quoted field is opened and never closed; the line where the quote opened is given.",
+                "Close the quote (a quote inside a quoted field is written twice: \"\")."
+            )
         case .MISSING_COLUMN:
-            return ("A required column is absent from the header line.",
-                    "Add the column named in the issue, with its value for every person.")
+            return (
+                "A required column is absent from the header line.",
+                "Add the column named in the issue, with its value for every person."
+            )
         case .DUPLICATE_COLUMN:
-            return ("Two header cells name the same column.",
-                    "Keep one column of that name.")
+            return (
+                "Two header cells name the same column.",
+                "Keep one column of that name."
+            )
         case .XML_MALFORMED:
-            return ("The XML is not well-formed (or breaks one of libxml2's limits); line, column and the parser's words are given.",
-                    "Fix the XML at the place named, or export it again; check it with xmllint before sending.")
+            return (
+                "The XML is not well-formed (or breaks one of libxml2's limits); line, column and the parser's words are given.",
+                "Fix the XML at the place named, or export it again; check it with xmllint before sending."
+            )
         case .XML_DOCTYPE:
-            return ("The XML has a document type declaration (<!DOCTYPE ...>). No DTD or entity is ever allowed: they can be used to read files or exhaust memory.",
-                    "Remove the <!DOCTYPE ...> declaration; use only the five predefined entities and numeric character references.")
+            return (
+                "The XML has a document type declaration (<!DOCTYPE ...>). No DTD or entity is ever allowed: they can be used to read files or exhaust memory.",
+                "Remove the <!DOCTYPE ...> declaration; use only the five predefined entities and numeric character references."
+            )
         case .XML_SCHEMA:
-            return ("The XML structure breaks the published XSD (wrong element, element twice, attribute, text in a list); line and the validator's words are given.",
-                    "Check the file with xmllint --schema against the XSD of its kind (docs/schemas/).")
+            return (
+                "The XML structure breaks the published XSD (wrong element, element twice, attribute, text in a list); line and the validator's words are given.",
+                "Check the file with xmllint --schema against the XSD of its kind (docs/schemas/)."
+            )
         case .ENVELOPE_MISMATCH:
-            return ("The kind, facility, period or revision attribute of the root element disagrees with the file name.",
-                    "Make the root element's attributes and the file name say the same thing.")
+            return (
+                "The kind, facility, period or revision attribute of the root element disagrees with the file name.",
+                "Make the root element's attributes and the file name say the same thing."
+            )
         case .AMBIGUOUS_REVISION:
-            return ("Two files have the same kind, facility, period and revision but different contents; neither can be chosen, so both are rejected.",
-                    "Remove the wrong one, or send the correction as a higher revision (_r2, _r3, ...).")
+            return (
+                "Two files have the same kind, facility, period and revision but different contents; neither can be chosen, so both are rejected.",
+                "Remove the wrong one, or send the correction as a higher revision (_r2, _r3, ...)."
+            )
         case .TOO_MANY_REJECTS:
-            return ("More than the allowed share of the file's records (20 % by default) was rejected: the file is judged broken and none of it counts. Its record issues are still listed.",
-                    "Fix the record issues listed for the file and send it again as a new revision.")
+            return (
+                "More than the allowed share of the file's records (20 % by default) was rejected: the file is judged broken and none of it counts. Its record issues are still listed.",
+                "Fix the record issues listed for the file and send it again as a new revision."
+            )
         case .UNKNOWN_COLUMN:
-            return ("A header cell names no known column; the column is ignored.",
-                    "Remove the column or fix its name if it was meant to be one of the contract's columns.")
+            return (
+                "A header cell names no known column; the column is ignored.",
+                "Remove the column or fix its name if it was meant to be one of the contract's columns."
+            )
         case .NO_RECORDS:
-            return ("The file is valid but holds no record: nobody was in the facility that month.",
-                    "Nothing to fix if that is true.")
+            return (
+                "The file is valid but holds no record: nobody was in the facility that month.",
+                "Nothing to fix if that is true."
+            )
         case .DUPLICATE_FILE:
-            return ("The file has the same bytes as another file of the same kind, facility and period; the first in path order counts, this one does not.",
-                    "Nothing to fix; remove the copy to keep the folder tidy.")
+            return (
+                "The file has the same bytes as another file of the same kind, facility and period; the first in path order counts, this one does not.",
+                "Nothing to fix; remove the copy to keep the folder tidy."
+            )
         case .SUPERSEDED:
-            return ("A higher revision of the same kind, facility and period was used instead of this file.",
-                    "Nothing to fix.")
+            return (
+                "A higher revision of the same kind, facility and period was used instead of this file.",
+                "Nothing to fix."
+            )
         case .FIELD_COUNT:
-            return ("A CSV row has more or fewer cells than the header; the row is not checked further.",
-                    "Look for an unquoted delimiter inside a value (quote the value) or a missing cell.")
+            return (
+                "A CSV row has more or fewer cells than the header; the row is not checked further.",
+                "Look for an unquoted delimiter inside a value (quote the value) or a missing cell."
+            )
         case .REQUIRED:
-            return ("A required value is missing: an always-required field, the status_date of an exit status, or a list that needs at least one item.",
-                    "Fill in the value.")
+            return (
+                "A required value is missing: an always-required field, the status_date of an exit status, or a list that needs at least one item.",
+                "Fill in the value."
+            )
         case .FORMAT:
-            return ("A value is not of its type or pattern: a case_id (like IDN-2011-004512), a unhcr_id (like 354-12C00123), a date that is not a real calendar date (YYYY-MM-DD or DD/MM/YYYY), a boolean (Y/N).",
-                    "Write the value in the form named in the message.")
+            return (
+                "A value is not of its type or pattern: a case_id (like IDN-2011-004512), a unhcr_id (like 354-12C00123), a date that is not a real calendar date (YYYY-MM-DD or DD/MM/YYYY), a boolean (Y/N).",
+                "Write the value in the form named in the message."
+            )
         case .CODE:
-            return ("A code, an item of a code list or a country is not in its list.",
-                    "Use one of the codes the message lists; countries are ISO 3166-1 alpha-3 codes or XXA, XXB, XXC, XXX.")
+            return (
+                "A code, an item of a code list or a country is not in its list.",
+                "Use one of the codes the message lists; countries are ISO 3166-1 alpha-3 codes or XXA, XXB, XXC, XXX."
+            )
         case .DUPLICATE_ID:
-            return ("The case_id was already used by an earlier record of the same file; the earlier record keeps its own outcome.",
-                    "One person, one row: merge the rows or correct the case_id.")
+            return (
+                "The case_id was already used by an earlier record of the same file; the earlier record keeps its own outcome.",
+                "One person, one row: merge the rows or correct the case_id."
+            )
         case .FUTURE_DATE:
-            return ("A date is after the end of the period of the submission.",
-                    "Correct the date (day and month swapped?) or the month of the file.")
+            return (
+                "A date is after the end of the period of the submission.",
+                "Correct the date (day and month swapped?) or the month of the file."
+            )
         case .DATE_ORDER:
-            return ("Dates are in an impossible order: arrival, identification or admission before birth; an exit status_date before arrival; a discharge before admission.",
-                    "Correct whichever date is wrong.")
+            return (
+                "Dates are in an impossible order: arrival, identification or admission before birth; an exit status_date before arrival; a discharge before admission.",
+                "Correct whichever date is wrong."
+            )
         case .OUT_OF_PERIOD:
-            return ("An exit status_date or a discharge_date is before the start of the period: the person had left before it and does not belong in this submission.",
-                    "Remove the person from this month's list, or correct the date.")
+            return (
+                "An exit status_date or a discharge_date is before the start of the period: the person had left before it and does not belong in this submission.",
+                "Remove the person from this month's list, or correct the date."
+            )
         case .AGE_RANGE:
-            return ("The age at the end of the period is over 110.",
-                    "Correct the birth date.")
+            return (
+                "The age at the end of the period is over 110.",
+                "Correct the birth date."
+            )
         case .UASC_AGE:
-            return ("unaccompanied_minor is true but the person is 18 or older at the end of the period; the flag is ignored in the figures.",
-                    "Correct the birth date or the flag.")
+            return (
+                "unaccompanied_minor is true but the person is 18 or older at the end of the period; the flag is ignored in the figures.",
+                "Correct the birth date or the flag."
+            )
         case .BLANK_ROW:
-            return ("A CSV row whose cells are all empty; it is skipped and counts as no record.",
-                    "Remove empty rows.")
+            return (
+                "A CSV row whose cells are all empty; it is skipped and counts as no record.",
+                "Remove empty rows."
+            )
         case .CONFLICT:
-            return ("One case has records in the same period that disagree on sex, birth_date or nationality, across files or across both kinds. The figures use each kind's principal record.",
-                    "Agree with the other facility on the person's details and correct the wrong list.")
+            return (
+                "One case has records in the same period that disagree on sex, birth_date or nationality, across files or across both kinds. The figures use each kind's principal record.",
+                "Agree with the other facility on the person's details and correct the wrong list."
+            )
         case .CONTINUITY:
-            return ("A person in care at the end of the previous month has no record anywhere this month, although their facility sent its list: someone vanished from the lists.",
-                    "Add the person with their exit status and status_date, or with their current status.")
+            return (
+                "A person in care at the end of the previous month has no record anywhere this month, although their facility sent its list: someone vanished from the lists.",
+                "Add the person with their exit status and status_date, or with their current status."
+            )
         case .MISSING_SUBMISSION:
-            return ("A facility was expected to submit for the period (it is open then) and no file of it was accepted.",
-                    "Send the month's file, or a corrected revision of the rejected one.")
+            return (
+                "A facility was expected to submit for the period (it is open then) and no file of it was accepted.",
+                "Send the month's file, or a corrected revision of the rejected one."
+            )
         }
     }
 }
@@ -172,8 +242,10 @@ public struct Issue: Sendable, Hashable {
 
     public var severity: Severity { code.severity }
 
-    public init(_ code: IssueCode, file: String? = nil, line: Int? = nil, facility: String? = nil,
-                period: String? = nil, caseID: String? = nil, field: String? = nil, message: String) {
+    public init(
+        _ code: IssueCode, file: String? = nil, line: Int? = nil, facility: String? = nil,
+        period: String? = nil, caseID: String? = nil, field: String? = nil, message: String
+    ) {
         self.code = code
         self.file = file.map(WrittenBack.path)
         self.line = line

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An accepted submission that is used (not superseded), as the rules across files and the
@@ -72,8 +72,9 @@ public struct PeriodCases {
         let v = SubmissionView(submissions)
         view = v
         counts = submissions.map(\.count)
-        precondition(MemoryLayout<Located<DetentionRecord>>.offset(of: \.record.caseID) == 0
-                     && MemoryLayout<Located<ShelterRecord>>.offset(of: \.record.caseID) == 0)
+        precondition(
+            MemoryLayout<Located<DetentionRecord>>.offset(of: \.record.caseID) == 0
+                && MemoryLayout<Located<ShelterRecord>>.offset(of: \.record.caseID) == 0)
         bases = submissions.indices.map { s in
             v.isDetention[s] ? v.detention[s].map { UnsafeRawPointer($0) } : v.shelter[s].map { UnsafeRawPointer($0) }
         }

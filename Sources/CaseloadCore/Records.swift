@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An IOM case number, `^[A-Z]{3}-[0-9]{4}-[0-9]{6}$`, packed in 64 bits.
@@ -138,9 +138,9 @@ public struct UNHCRID: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// figures): optional values as sentinels, the small codes packed in one word.
 public struct DetentionRecord: Sendable, Hashable {
     public var caseID: CaseID
-    @usableFromInline var unhcrPacked: UInt64            // 0: none
+    @usableFromInline var unhcrPacked: UInt64  // 0: none
     public var arrival: Day
-    @usableFromInline var statusDay: Int32                // Int32.min: none
+    @usableFromInline var statusDay: Int32  // Int32.min: none
     public var birth: PartialDate
     public var nationality: Country
     public var vulnerabilities: CodeSet<Vulnerability>
@@ -148,9 +148,11 @@ public struct DetentionRecord: Sendable, Hashable {
     /// sex (bits 0-1), status (2-5), interception (6-8, 7: none), unaccompanied minor (9).
     @usableFromInline var codes: UInt16
 
-    public init(caseID: CaseID, unhcrID: UNHCRID?, sex: Sex, birth: PartialDate, nationality: Country,
-                arrival: Day, interception: Interception?, status: Status, statusDate: Day?,
-                unaccompaniedMinor: Bool, vulnerabilities: CodeSet<Vulnerability>, services: CodeSet<Service>) {
+    public init(
+        caseID: CaseID, unhcrID: UNHCRID?, sex: Sex, birth: PartialDate, nationality: Country,
+        arrival: Day, interception: Interception?, status: Status, statusDate: Day?,
+        unaccompaniedMinor: Bool, vulnerabilities: CodeSet<Vulnerability>, services: CodeSet<Service>
+    ) {
         self.caseID = caseID
         unhcrPacked = unhcrID?.packed ?? 0
         self.arrival = arrival
@@ -159,7 +161,8 @@ public struct DetentionRecord: Sendable, Hashable {
         self.nationality = nationality
         self.vulnerabilities = vulnerabilities
         self.services = services
-        codes = UInt16(sex.ordinal) | UInt16(status.ordinal) << 2 | UInt16(interception?.ordinal ?? 7) << 6
+        codes =
+            UInt16(sex.ordinal) | UInt16(status.ordinal) << 2 | UInt16(interception?.ordinal ?? 7) << 6
             | (unaccompaniedMinor ? 1 << 9 : 0)
     }
 
@@ -200,7 +203,7 @@ public struct ShelterRecord: Sendable, Hashable {
     public var caseID: CaseID
     public var identification: Day
     public var admission: Day
-    @usableFromInline var dischargeDay: Int32             // Int32.min: none
+    @usableFromInline var dischargeDay: Int32  // Int32.min: none
     public var birth: PartialDate
     public var nationality: Country
     public var exploitationCountry: Country
@@ -209,10 +212,12 @@ public struct ShelterRecord: Sendable, Hashable {
     /// sex (bits 0-1), sector (2-5, 15: none), referral (6-9, 15: none), consent to share (10).
     @usableFromInline var codes: UInt16
 
-    public init(caseID: CaseID, sex: Sex, birth: PartialDate, nationality: Country, identification: Day,
-                admission: Day, discharge: Day?, exploitation: CodeSet<Exploitation>, sector: Sector?,
-                exploitationCountry: Country, referral: Referral?, assistance: CodeSet<Assistance>,
-                consentToShare: Bool) {
+    public init(
+        caseID: CaseID, sex: Sex, birth: PartialDate, nationality: Country, identification: Day,
+        admission: Day, discharge: Day?, exploitation: CodeSet<Exploitation>, sector: Sector?,
+        exploitationCountry: Country, referral: Referral?, assistance: CodeSet<Assistance>,
+        consentToShare: Bool
+    ) {
         self.caseID = caseID
         self.identification = identification
         self.admission = admission
@@ -222,7 +227,8 @@ public struct ShelterRecord: Sendable, Hashable {
         self.exploitationCountry = exploitationCountry
         self.exploitation = exploitation
         self.assistance = assistance
-        codes = UInt16(sex.ordinal) | UInt16(sector?.ordinal ?? 15) << 2 | UInt16(referral?.ordinal ?? 15) << 6
+        codes =
+            UInt16(sex.ordinal) | UInt16(sector?.ordinal ?? 15) << 2 | UInt16(referral?.ordinal ?? 15) << 6
             | (consentToShare ? 1 << 10 : 0)
     }
 

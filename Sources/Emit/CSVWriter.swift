@@ -67,8 +67,10 @@ public enum IssuesCSV {
         var w = CSVWriter(header: header)
         for i in issues.sorted(by: Issue.sortOrder) {
             func t(_ s: String?) -> CSVWriter.Cell { s.map { .text($0) } ?? .empty }
-            w.row([.text(i.severity.rawValue), .text(i.code.rawValue), t(i.file), i.line.map { .number($0) } ?? .empty,
-                   t(i.facility), t(i.period), t(i.caseID), t(i.field), .text(i.message)])
+            w.row([
+                .text(i.severity.rawValue), .text(i.code.rawValue), t(i.file), i.line.map { .number($0) } ?? .empty,
+                t(i.facility), t(i.period), t(i.caseID), t(i.field), .text(i.message),
+            ])
         }
         return w.bytes
     }

@@ -39,7 +39,9 @@ public indirect enum JSON: Sendable, Equatable {
             pad(indent); out.append(0x7D)
         case .array(let items):
             if items.isEmpty { out.append(0x5B); out.append(0x5D); return }
-            if items.allSatisfy({ if case .object = $0 { return false }; if case .array = $0 { return false }; return true }) {
+            if items.allSatisfy({
+                if case .object = $0 { return false }; if case .array = $0 { return false }; return true
+            }) {
                 out.append(0x5B)
                 for (i, v) in items.enumerated() {
                     if i > 0 { out.append(0x2C); out.append(0x20) }
@@ -95,8 +97,11 @@ public indirect enum JSON: Sendable, Equatable {
     static func integer(_ n: Int, into out: inout [UInt8]) {
         if n < 0 { out.append(0x2D) }
         var v = n.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var k = 0
         withUnsafeMutableBytes(of: &digits) { d in
             repeat {

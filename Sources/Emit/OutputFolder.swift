@@ -1,7 +1,7 @@
 import CaseloadCore
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why the outputs could not be put in place (exit 4).
@@ -198,20 +198,20 @@ public final class OutputFile {
 
 /// Writes a whole file and (unless told not to) flushes it to disk.
 public func writeFile(_ bytes: [UInt8], to path: String, sync: Bool = true) throws(OutputError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutputError("cannot create \(path): \(errnoText())") }
-        defer { close(fd) }
-        var done = 0
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                done += n
-            }
-            return true
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw OutputError("cannot create \(path): \(errnoText())") }
+    defer { close(fd) }
+    var done = 0
+    let ok = bytes.withUnsafeBytes { raw -> Bool in
+        while done < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            done += n
         }
-        guard ok else { throw OutputError("cannot write \(path): \(errnoText())") }
-        if sync { guard fsync(fd) == 0 else { throw OutputError("cannot write \(path): \(errnoText())") } }
+        return true
+    }
+    guard ok else { throw OutputError("cannot write \(path): \(errnoText())") }
+    if sync { guard fsync(fd) == 0 else { throw OutputError("cannot write \(path): \(errnoText())") } }
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }

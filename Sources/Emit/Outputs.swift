@@ -5,15 +5,22 @@ import CaseloadCore
 /// renderer of its own file and one row here (docs/development.md).
 public enum OutputTable {
     public static let formats: [OutputFormat] = [
-        OutputFormat("report.html", .period { f, o, facts in
-            ReportHTML.render(f, context: ReportHTML.Context(history: facts.figures.filter { $0.period <= f.period }, quality: facts.quality(f.period),
-                                                             facilityNames: o.facilityNames, k: o.k))
-        }),
+        OutputFormat(
+            "report.html",
+            .period { f, o, facts in
+                ReportHTML.render(
+                    f,
+                    context: ReportHTML.Context(
+                        history: facts.figures.filter { $0.period <= f.period }, quality: facts.quality(f.period),
+                        facilityNames: o.facilityNames, k: o.k))
+            }),
         OutputFormat("report.json", .period { f, _, facts in ReportJSON.render(f, quality: facts.quality(f.period)) }),
         OutputFormat("unhcr/aggregates.csv", .period { f, o, _ in AggregatesCSV.render(period: f.period, cells: f.shared, hxl: o.hxl) }),
-        OutputFormat("unhcr/caseload.csv", .periodAtOnce { f, o, sink in
-            CaseloadCSV.render(period: f.period, rows: f.caseload, facilities: f.facilities, hxl: o.hxl, sink: sink)
-        }),
+        OutputFormat(
+            "unhcr/caseload.csv",
+            .periodAtOnce { f, o, sink in
+                CaseloadCSV.render(period: f.period, rows: f.caseload, facilities: f.facilities, hxl: o.hxl, sink: sink)
+            }),
         OutputFormat("issues.csv", .run { _, facts in IssuesCSV.render(facts.issues) }),
     ]
 

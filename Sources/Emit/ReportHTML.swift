@@ -83,8 +83,9 @@ public enum ReportHTML {
         h.raw("<section id=\"migrants\"><h2>Migrants supported</h2>\n")
         let nat = s["nationality"]!
         let bars = nat.categories.map { Chart.Bar($0, nat.counts[$0]!) }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.label < $1.label }
-        h.figureBlock(title: "Nationalities", chart: Chart.bars(Array(bars.prefix(12)), id: "nat", title: "Migrants supported by nationality"),
-                      note: bars.count > 12 ? "The chart shows the 12 largest groups; the table shows all." : nil)
+        h.figureBlock(
+            title: "Nationalities", chart: Chart.bars(Array(bars.prefix(12)), id: "nat", title: "Migrants supported by nationality"),
+            note: bars.count > 12 ? "The chart shows the 12 largest groups; the table shows all." : nil)
         h.table(.migrants, s, "nationality", labels: { $0 == "XXA" ? "XXA (stateless)" : $0 }, order: bars.map(\.label))
         pyramid(&h, .migrants, s, title: "Sex and age of the migrants supported")
         h.figureBlock(title: "Placement", chart: Chart.bars(dimensionBars(s, "placement"), id: "place", title: "Migrants supported by placement"))
@@ -118,8 +119,9 @@ public enum ReportHTML {
         let rows = AgeGroup.allCases.map { g in
             Chart.PyramidRow(g.rawValue, female: sa["F|\(g.rawValue)"] ?? 0, male: sa["M|\(g.rawValue)"] ?? 0)
         }
-        h.figureBlock(title: title, chart: Chart.pyramid(rows, id: "pyr-\(p.rawValue)-\(ind.name)", title: title),
-                      note: "Sex X (other or not stated) is in the table.")
+        h.figureBlock(
+            title: title, chart: Chart.pyramid(rows, id: "pyr-\(p.rawValue)-\(ind.name)", title: title),
+            note: "Sex X (other or not stated) is in the table.")
         h.raw("<table><caption>\(escapeHTML(title))</caption><thead><tr><th scope=\"col\">Age group</th><th scope=\"col\">F</th><th scope=\"col\">M</th><th scope=\"col\">X</th></tr></thead><tbody>")
         for g in AgeGroup.allCases {
             h.raw("<tr><th scope=\"row\">\(g.rawValue)</th>")
@@ -139,11 +141,15 @@ public enum ReportHTML {
         let migrants = history.map { p -> (String, Int?) in (p.period.description, p.indicator(.migrants, "supported")?.total) }
         let victims = history.map { p -> (String, Int?) in (p.period.description, p.indicator(.victims, "assisted_cumulative")?.total) }
         h.raw("<section id=\"trend\"><h2>Trend</h2>\n")
-        h.figureBlock(title: "Migrants supported and victims assisted since the first period",
-                      chart: Chart.trend([Chart.Series("Migrants supported", migrants, cssClass: "s1"),
-                                          Chart.Series("Victims assisted since the first period", victims, cssClass: "s2")],
-                                         labels: labels, id: "trend", title: "Trend over every period so far"),
-                      note: "Solid line: migrants supported each month. Second line: victims of trafficking assisted since the first period.")
+        h.figureBlock(
+            title: "Migrants supported and victims assisted since the first period",
+            chart: Chart.trend(
+                [
+                    Chart.Series("Migrants supported", migrants, cssClass: "s1"),
+                    Chart.Series("Victims assisted since the first period", victims, cssClass: "s2"),
+                ],
+                labels: labels, id: "trend", title: "Trend over every period so far"),
+            note: "Solid line: migrants supported each month. Second line: victims of trafficking assisted since the first period.")
         h.raw("<table class=\"wide\"><caption>Trend over every period so far</caption><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Migrants supported</th><th scope=\"col\">Victims assisted since the first period</th></tr></thead><tbody>")
         for p in history.reversed() {
             h.raw("<tr><th scope=\"row\">\(p.period.description)</th><td data-trend=\"migrants/\(p.period.description)\">\(p.indicator(.migrants, "supported").map { grouped($0.total) } ?? "–")</td>")
@@ -207,25 +213,25 @@ public enum ReportHTML {
     }
 
     static let css = """
-    :root{--ink:#1a1a1a;--muted:#555;--line:#d0d0d0;--bar:#0b5fa5;--bar2:#b3421b;--bad:#a00000}
-    *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
-    header,main,footer{max-width:980px;margin:0 auto;padding:0 16px}header{border-bottom:3px solid var(--bar);padding-top:16px}
-    .org{margin:0;color:var(--bar);font-weight:700;letter-spacing:.04em;text-transform:uppercase;font-size:13px}
-    h1{margin:4px 0 6px;font-size:26px}.sub{color:var(--muted);margin:0 0 12px}h2{margin:28px 0 8px;font-size:20px;border-bottom:1px solid var(--line)}
-    h3{font-size:15px;margin:18px 0 6px}#headline p{margin:10px 0}.big{font-size:18px}strong[data-figure]{font-variant-numeric:tabular-nums}
-    figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}.note{color:var(--muted);font-size:13px;margin:2px 0}
-    svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:var(--ink)}svg .tick{fill:var(--muted);font-size:11px}
-    svg .grid{stroke:#eee}svg .axis{stroke:#888}svg .bar{fill:var(--bar)}svg .female{fill:var(--bar2)}svg .male{fill:var(--bar)}
-    svg .line{fill:none;stroke-width:2.5}svg .s1{stroke:var(--bar);fill:var(--bar)}svg .s2{stroke:var(--bar2);fill:var(--bar2)}svg circle.s1,svg circle.s2{stroke:none}
-    svg path.s1,svg path.s2{fill:none}table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums;min-width:260px}
-    caption{text-align:left;font-weight:600;padding:2px 0}th,td{border-bottom:1px solid var(--line);padding:3px 10px 3px 0;text-align:left}
-    td{text-align:right}th[scope=row]{font-weight:500}.wide{width:100%}.cat{width:100%;max-width:520px}.bad{color:var(--bad);font-weight:700}
-    .cols{display:flex;flex-wrap:wrap;gap:0 24px}.cols table{min-width:0}ul.rejected li{margin:4px 0}code{font-size:13px}
-    footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin-top:24px;padding:8px 16px 24px}
-    a{color:var(--bar)}@media (max-width:600px){body{font-size:14px}h1{font-size:21px}.big{font-size:16px}}
-    @page{size:A4;margin:14mm}@media print{body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}
-    section{break-inside:auto}figure,table{break-inside:avoid}h2,h3{break-after:avoid}a{color:inherit;text-decoration:none}}
-    """
+        :root{--ink:#1a1a1a;--muted:#555;--line:#d0d0d0;--bar:#0b5fa5;--bar2:#b3421b;--bad:#a00000}
+        *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
+        header,main,footer{max-width:980px;margin:0 auto;padding:0 16px}header{border-bottom:3px solid var(--bar);padding-top:16px}
+        .org{margin:0;color:var(--bar);font-weight:700;letter-spacing:.04em;text-transform:uppercase;font-size:13px}
+        h1{margin:4px 0 6px;font-size:26px}.sub{color:var(--muted);margin:0 0 12px}h2{margin:28px 0 8px;font-size:20px;border-bottom:1px solid var(--line)}
+        h3{font-size:15px;margin:18px 0 6px}#headline p{margin:10px 0}.big{font-size:18px}strong[data-figure]{font-variant-numeric:tabular-nums}
+        figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}.note{color:var(--muted);font-size:13px;margin:2px 0}
+        svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:var(--ink)}svg .tick{fill:var(--muted);font-size:11px}
+        svg .grid{stroke:#eee}svg .axis{stroke:#888}svg .bar{fill:var(--bar)}svg .female{fill:var(--bar2)}svg .male{fill:var(--bar)}
+        svg .line{fill:none;stroke-width:2.5}svg .s1{stroke:var(--bar);fill:var(--bar)}svg .s2{stroke:var(--bar2);fill:var(--bar2)}svg circle.s1,svg circle.s2{stroke:none}
+        svg path.s1,svg path.s2{fill:none}table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums;min-width:260px}
+        caption{text-align:left;font-weight:600;padding:2px 0}th,td{border-bottom:1px solid var(--line);padding:3px 10px 3px 0;text-align:left}
+        td{text-align:right}th[scope=row]{font-weight:500}.wide{width:100%}.cat{width:100%;max-width:520px}.bad{color:var(--bad);font-weight:700}
+        .cols{display:flex;flex-wrap:wrap;gap:0 24px}.cols table{min-width:0}ul.rejected li{margin:4px 0}code{font-size:13px}
+        footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);margin-top:24px;padding:8px 16px 24px}
+        a{color:var(--bar)}@media (max-width:600px){body{font-size:14px}h1{font-size:21px}.big{font-size:16px}}
+        @page{size:A4;margin:14mm}@media print{body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}
+        section{break-inside:auto}figure,table{break-inside:avoid}h2,h3{break-after:avoid}a{color:inherit;text-decoration:none}}
+        """
 }
 
 /// An HTML builder with helpers for figures and tables.
@@ -248,8 +254,10 @@ struct HTML {
     }
 
     /// A table of one dimension: category, count.
-    mutating func table(_ p: Population, _ ind: IndicatorFigures, _ dim: String, labels: (String) -> String = { $0 },
-                        order: [String]? = nil, compact: Bool = false) {
+    mutating func table(
+        _ p: Population, _ ind: IndicatorFigures, _ dim: String, labels: (String) -> String = { $0 },
+        order: [String]? = nil, compact: Bool = false
+    ) {
         guard let d = ind[dim] else { return }
         let cats = order ?? (IndicatorCatalogue.categories(of: dim)?.filter { d.counts[$0] != nil } ?? d.categories)
         let star = d.multiValued ? " *" : ""

@@ -7,21 +7,26 @@ public enum ReportJSON {
         func population(_ p: Population) -> JSON {
             let indicators = f.indicators(of: p)
             if indicators.isEmpty { return .null }
-            return .array(indicators.map { ind in
-                .object([
-                    ("indicator", .string(ind.name)),
-                    ("dimensions", .array(ind.dimensions.map { d in
-                        // Closed lists in full, in their order; open ones (and the median) as they occur.
-                        let closed = ind.name == "stay_median_days" ? nil : IndicatorCatalogue.categories(of: d.name)
-                        let listed = closed.map { list in list + d.categories.filter { !list.contains($0) } } ?? d.categories
-                        return .object([
-                            ("dimension", .string(d.name)),
-                            ("multi_valued", .bool(d.multiValued)),
-                            ("categories", .array(listed.map { .object([("category", .string($0)), ("value", .int(d.counts[$0] ?? 0))]) })),
-                        ])
-                    })),
-                ])
-            })
+            return .array(
+                indicators.map { ind in
+                    .object([
+                        ("indicator", .string(ind.name)),
+                        (
+                            "dimensions",
+                            .array(
+                                ind.dimensions.map { d in
+                                    // Closed lists in full, in their order; open ones (and the median) as they occur.
+                                    let closed = ind.name == "stay_median_days" ? nil : IndicatorCatalogue.categories(of: d.name)
+                                    let listed = closed.map { list in list + d.categories.filter { !list.contains($0) } } ?? d.categories
+                                    return .object([
+                                        ("dimension", .string(d.name)),
+                                        ("multi_valued", .bool(d.multiValued)),
+                                        ("categories", .array(listed.map { .object([("category", .string($0)), ("value", .int(d.counts[$0] ?? 0))]) })),
+                                    ])
+                                })
+                        ),
+                    ])
+                })
         }
         let json = JSON.object([
             ("format", .string("caseload-report")),
@@ -31,15 +36,24 @@ public enum ReportJSON {
             ("period", .string(f.period.description)),
             ("migrants", population(.migrants)),
             ("victims", population(.victims)),
-            ("data_quality", .object([
-                ("files", .array(q.files.map { c in
-                    .object([("kind", .string(c.kind)), ("facility", .string(c.facility)), ("accepted", .int(c.accepted)),
-                             ("rejected", .int(c.rejected)), ("superseded", .int(c.superseded)), ("duplicate", .int(c.duplicate))])
-                })),
-                ("records", .object([("accepted", .int(q.recordsAccepted)), ("rejected", .int(q.recordsRejected))])),
-                ("issues", .array(q.issues.map { .object([("code", .string($0.code)), ("severity", .string($0.severity)), ("count", .int($0.count))]) })),
-                ("missing_submissions", .array(q.missing.map { .object([("kind", .string($0.kind)), ("facility", .string($0.facility))]) })),
-            ])),
+            (
+                "data_quality",
+                .object([
+                    (
+                        "files",
+                        .array(
+                            q.files.map { c in
+                                .object([
+                                    ("kind", .string(c.kind)), ("facility", .string(c.facility)), ("accepted", .int(c.accepted)),
+                                    ("rejected", .int(c.rejected)), ("superseded", .int(c.superseded)), ("duplicate", .int(c.duplicate)),
+                                ])
+                            })
+                    ),
+                    ("records", .object([("accepted", .int(q.recordsAccepted)), ("rejected", .int(q.recordsRejected))])),
+                    ("issues", .array(q.issues.map { .object([("code", .string($0.code)), ("severity", .string($0.severity)), ("count", .int($0.count))]) })),
+                    ("missing_submissions", .array(q.missing.map { .object([("kind", .string($0.kind)), ("facility", .string($0.facility))]) })),
+                ])
+            ),
         ])
         return json.bytes()
     }
@@ -70,35 +84,48 @@ public enum ManifestJSON {
     }
 
     /// `keyFingerprint`: of the key file's key (outputs.md), nil when the run had none.
-    public static func render(minCell: Int, keyFingerprint: String?, maxRejectRate: Double, hxl: Bool, periods: [Period], inputs: [Input],
-                              outputs: [Output]) -> [UInt8] {
+    public static func render(
+        minCell: Int, keyFingerprint: String?, maxRejectRate: Double, hxl: Bool, periods: [Period], inputs: [Input],
+        outputs: [Output]
+    ) -> [UInt8] {
         func opt<T>(_ v: T?, _ f: (T) -> JSON) -> JSON { v.map(f) ?? .null }
         let json = JSON.object([
             ("format", .string("caseload-manifest")),
             ("format_version", .int(Versions.manifestFormat)),
             ("tool", .string("caseload")),
             ("tool_version", .string(Versions.tool)),
-            ("options", .object([
-                ("min_cell", .int(minCell)),
-                ("rounding", .string("keyed")),
-                ("key_file", .bool(keyFingerprint != nil)),
-                ("key_fingerprint", keyFingerprint.map { .string($0) } ?? .null),
-                ("max_reject_rate", .number(decimal(maxRejectRate))),
-                ("hxl", .bool(hxl)),
-                ("periods", .array(periods.map { .string($0.description) })),
-            ])),
-            ("inputs", .array(inputs.sorted { $0.pathBytes.lexicographicallyPrecedes($1.pathBytes) }.map { i in
+            (
+                "options",
                 .object([
-                    ("path", .string(i.path)), ("bytes", opt(i.bytes) { .int($0) }), ("sha256", opt(i.sha256) { .string($0) }),
-                    ("kind", opt(i.name) { .string($0.kind.rawValue) }), ("facility", opt(i.name) { .string($0.facility) }),
-                    ("period", opt(i.name) { .string($0.period.description) }), ("revision", opt(i.name) { .int($0.revision) }),
-                    ("format", opt(i.name) { .string($0.format.rawValue) }), ("outcome", .string(i.outcome.rawValue)),
-                    ("records", .object([("accepted", .int(i.accepted)), ("rejected", .int(i.rejected))])),
+                    ("min_cell", .int(minCell)),
+                    ("rounding", .string("keyed")),
+                    ("key_file", .bool(keyFingerprint != nil)),
+                    ("key_fingerprint", keyFingerprint.map { .string($0) } ?? .null),
+                    ("max_reject_rate", .number(decimal(maxRejectRate))),
+                    ("hxl", .bool(hxl)),
+                    ("periods", .array(periods.map { .string($0.description) })),
                 ])
-            })),
-            ("outputs", .array(outputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }.map {
-                .object([("path", .string($0.path)), ("bytes", .int($0.bytes)), ("sha256", .string($0.sha256))])
-            })),
+            ),
+            (
+                "inputs",
+                .array(
+                    inputs.sorted { $0.pathBytes.lexicographicallyPrecedes($1.pathBytes) }.map { i in
+                        .object([
+                            ("path", .string(i.path)), ("bytes", opt(i.bytes) { .int($0) }), ("sha256", opt(i.sha256) { .string($0) }),
+                            ("kind", opt(i.name) { .string($0.kind.rawValue) }), ("facility", opt(i.name) { .string($0.facility) }),
+                            ("period", opt(i.name) { .string($0.period.description) }), ("revision", opt(i.name) { .int($0.revision) }),
+                            ("format", opt(i.name) { .string($0.format.rawValue) }), ("outcome", .string(i.outcome.rawValue)),
+                            ("records", .object([("accepted", .int(i.accepted)), ("rejected", .int(i.rejected))])),
+                        ])
+                    })
+            ),
+            (
+                "outputs",
+                .array(
+                    outputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }.map {
+                        .object([("path", .string($0.path)), ("bytes", .int($0.bytes)), ("sha256", .string($0.sha256))])
+                    })
+            ),
         ])
         return json.bytes()
     }

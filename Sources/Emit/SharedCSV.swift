@@ -11,8 +11,10 @@ public enum AggregatesCSV {
         var w = CSVWriter(header: header)
         if withHXL { w.row(hxl.map { .text($0) }) }
         for c in cells {
-            w.row([.text(period.description), .text(c.population.rawValue), .text(c.indicator), .text(c.dimension), .text(c.category),
-                   .number(c.value), c.rounded ? .text("rounded") : .empty])
+            w.row([
+                .text(period.description), .text(c.population.rawValue), .text(c.indicator), .text(c.dimension), .text(c.category),
+                .number(c.value), c.rounded ? .text("rounded") : .empty,
+            ])
         }
         return w.bytes
     }
@@ -20,8 +22,10 @@ public enum AggregatesCSV {
 
 public enum CaseloadCSV {
     public static let header = ["period", "unhcr_id", "sex", "age_group", "nationality", "facility", "placement", "status", "status_date", "arrival_date"]
-    public static let hxl = ["#date+period", "#beneficiary+code+unhcr", "#beneficiary+sex", "#beneficiary+age_group", "#country+code+nationality",
-                             "#loc+code+facility", "#loc+type+placement", "#status+code", "#date+status", "#date+arrival"]
+    public static let hxl = [
+        "#date+period", "#beneficiary+code+unhcr", "#beneficiary+sex", "#beneficiary+age_group", "#country+code+nationality",
+        "#loc+code+facility", "#loc+type+placement", "#status+code", "#date+status", "#date+arrival",
+    ]
 
     public static func render(period: Period, rows: [CaseloadRow], facilities: [String], hxl withHXL: Bool) -> [UInt8] {
         var out: [UInt8] = []
@@ -31,8 +35,10 @@ public enum CaseloadCSV {
     }
 
     /// The same, handed to `sink` in chunks of about 64 KiB (a long list is never held whole).
-    public static func render<E: Error>(period: Period, rows: [CaseloadRow], facilities: [String], hxl withHXL: Bool,
-                                        sink: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
+    public static func render<E: Error>(
+        period: Period, rows: [CaseloadRow], facilities: [String], hxl withHXL: Bool,
+        sink: (UnsafeBufferPointer<UInt8>) throws(E) -> Void
+    ) throws(E) {
         var w = CSVWriter(header: header)
         if withHXL { w.row(hxl.map { .text($0) }) }
         // Every cell of these rows has a strict form (numbers, codes, dates, facility codes): none

@@ -1,7 +1,7 @@
 import CaseloadCore
 import Crypto
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The bytes of one submission, read once, in chunks, into the reader's own buffer: each chunk

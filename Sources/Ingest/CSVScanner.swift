@@ -1,7 +1,7 @@
 import CaseloadCore
 import CSystem
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why a CSV file could not be read to its end.
@@ -220,8 +220,9 @@ public final class CSVScanner {
         // before it, and its cells, trimmed.
         var count = 0, firstLong = 0
         var blank: Int32 = 0, quoted: Int32 = 0
-        var rowEnd = caseload_split_row(b + p, n &- p, d, p, cellStart, cellLength, min(keepCells, cellCapacity), maxField,
-                                        &count, &firstLong, &blank, &quoted)
+        var rowEnd = caseload_split_row(
+            b + p, n &- p, d, p, cellStart, cellLength, min(keepCells, cellCapacity), maxField,
+            &count, &firstLong, &blank, &quoted)
         if quoted == 0 && (p &+ rowEnd < n || atEnd) {
             // The first cell past a limit decides which limit is reported.
             if firstLong >= 0 && firstLong < maxCells { throw .fieldTooLarge(line: rowLine) }
@@ -229,8 +230,9 @@ public final class CSVScanner {
             let keep = min(count, keepCells)
             if keep > cellCapacity {
                 while cellCapacity < keep { growCells() }
-                rowEnd = caseload_split_row(b + p, n &- p, d, p, cellStart, cellLength, keep, maxField,
-                                            &count, &firstLong, &blank, &quoted)
+                rowEnd = caseload_split_row(
+                    b + p, n &- p, d, p, cellStart, cellLength, keep, maxField,
+                    &count, &firstLong, &blank, &quoted)
             }
             kept = keep
             droppedCells = count &- keep

@@ -11,8 +11,10 @@ public enum CSVSubmissionReader {
     }
 
     /// Reads bytes in memory: the whole of them is checked for UTF-8 first.
-    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, kind: SubmissionKind, limits: Limits = Limits(),
-                            onRow: (RowEvent) -> Void) -> Outcome {
+    public static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, kind: SubmissionKind, limits: Limits = Limits(),
+        onRow: (RowEvent) -> Void
+    ) -> Outcome {
         let scanner = CSVScanner(bytes, limits: limits)
         if !scanner.hasHeaderLine {
             return Outcome(findings: [Finding(.EMPTY_FILE, message: "the file has no header line")], rejected: true)
@@ -26,8 +28,10 @@ public enum CSVSubmissionReader {
     /// Reads a file in chunks. Its bytes are checked for UTF-8 as they come: a bad byte ends the
     /// reading, and rejects the file whatever the rows before it said (`ENCODING` comes first in the
     /// order of judging, after `EMPTY_FILE`, which a bad byte rules out).
-    public static func read(source: ByteSource, kind: SubmissionKind, limits: Limits = Limits(),
-                            onRow: (RowEvent) -> Void) -> Outcome {
+    public static func read(
+        source: ByteSource, kind: SubmissionKind, limits: Limits = Limits(),
+        onRow: (RowEvent) -> Void
+    ) -> Outcome {
         // A window of 256 KiB, or the whole of a smaller file (it grows for a longer row).
         let scanner = CSVScanner(source: source, limits: limits, chunk: ChunkPool.capacity(for: source.size + 64))
         var out: Outcome
@@ -109,17 +113,23 @@ public enum CSVSubmissionReader {
                 }
             } else {
                 let name = String(decoding: raw, as: UTF8.self)
-                findings.append(Finding(.UNKNOWN_COLUMN, line: line, field: name,
-                                        message: "unknown column \(WrittenBack.quoted(name)) is ignored"))
+                findings.append(
+                    Finding(
+                        .UNKNOWN_COLUMN, line: line, field: name,
+                        message: "unknown column \(WrittenBack.quoted(name)) is ignored"))
             }
         }
         for f in duplicated {
-            findings.append(Finding(.DUPLICATE_COLUMN, line: line, field: f.rawValue,
-                                    message: "column '\(f.rawValue)' is named more than once"))
+            findings.append(
+                Finding(
+                    .DUPLICATE_COLUMN, line: line, field: f.rawValue,
+                    message: "column '\(f.rawValue)' is named more than once"))
         }
         for f in kind.requiredColumns where seen[f] == nil {
-            findings.append(Finding(.MISSING_COLUMN, line: line, field: f.rawValue,
-                                    message: "required column '\(f.rawValue)' is missing"))
+            findings.append(
+                Finding(
+                    .MISSING_COLUMN, line: line, field: f.rawValue,
+                    message: "required column '\(f.rawValue)' is missing"))
         }
         return (mapping, findings)
     }

@@ -1,8 +1,8 @@
 import CaseloadCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Buffers of the reading chunk's size (256 KiB), kept for the next file when a file is done.

@@ -1,6 +1,6 @@
 import CaseloadCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One entry of the input folder, found by a recursive walk that never follows links.

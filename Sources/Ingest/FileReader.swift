@@ -1,6 +1,6 @@
 import CaseloadCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads one file's bytes without following links and without opening anything that is not a

@@ -1,6 +1,6 @@
 import CaseloadCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads `facilities.csv` (same CSV dialect and limits as submissions). Any problem is a
@@ -93,8 +93,10 @@ public enum RegistryReader {
                     guard p >= opened else { throw fail(line, "closed: \(p) is before opened (\(opened))") }
                     closed = p
                 }
-                facilities.append(Facility(code: code, name: name, kind: kind, province: province, city: city,
-                                           opened: opened, closed: closed))
+                facilities.append(
+                    Facility(
+                        code: code, name: name, kind: kind, province: province, city: city,
+                        opened: opened, closed: closed))
             }
         } catch let e as CSVFailure {
             switch e {

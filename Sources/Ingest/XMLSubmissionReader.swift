@@ -1,7 +1,7 @@
 internal import CLibXML2
 import CaseloadCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Streams one XML submission through libxml2's SAX2 parser, fed by an I/O callback from the
@@ -27,8 +27,10 @@ public enum XMLSubmissionReader {
 
     /// Reads bytes in memory, named as `name`: the whole of them is checked for UTF-8 first.
     /// Records go to `onRow` in document order; they must be discarded when the outcome is `rejected`.
-    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, name: FileName,
-                            onRow: (RowEvent) -> Void) -> Outcome {
+    public static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, name: FileName,
+        onRow: (RowEvent) -> Void
+    ) -> Outcome {
         if bytes.isEmpty {
             return Outcome(findings: [Finding(.EMPTY_FILE, message: "the file has no bytes")], rejected: true)
         }
@@ -77,8 +79,10 @@ public enum XMLSubmissionReader {
                 if malformed == nil { malformed = check.pointee.malformed }
             }
             if s.doctype {
-                out.findings.append(Finding(.XML_DOCTYPE, line: s.doctypeLine,
-                                            message: "the document has a document type declaration; DTDs and entities are never allowed"))
+                out.findings.append(
+                    Finding(
+                        .XML_DOCTYPE, line: s.doctypeLine,
+                        message: "the document has a document type declaration; DTDs and entities are never allowed"))
             } else if let e = malformed {
                 out.findings.append(Finding(.XML_MALFORMED, line: e.line, message: e.message))
             } else if let e = schemaError {
@@ -102,8 +106,10 @@ public enum XMLSubmissionReader {
             let full = SAXState.make(kind: kind, onRow: { _ in }, checkStructure: false)
             defer { SAXState.free(full) }
             parse(ByteSource(buf), state: full, schema: LibXML.schema(for: kind))
-            return (fast.pointee.structure, full.pointee.schemaError == nil,
-                    fast.pointee.malformed == nil && full.pointee.malformed == nil && !fast.pointee.doctype)
+            return (
+                fast.pointee.structure, full.pointee.schemaError == nil,
+                fast.pointee.malformed == nil && full.pointee.malformed == nil && !fast.pointee.doctype
+            )
         }
     }
 
@@ -166,8 +172,9 @@ extension XMLSubmissionReader.Envelope {
     /// (the schema has already checked their forms). The revision compares as a number.
     func mismatch(with name: FileName) -> Finding? {
         func issue(_ attr: String, _ found: String?, _ expected: String) -> Finding {
-            Finding(.ENVELOPE_MISMATCH, line: nil,
-                    message: "the root element says \(attr)=\(WrittenBack.quoted(found ?? "")) but the file name says '\(expected)'")
+            Finding(
+                .ENVELOPE_MISMATCH, line: nil,
+                message: "the root element says \(attr)=\(WrittenBack.quoted(found ?? "")) but the file name says '\(expected)'")
         }
         if kind != name.kind.rawValue { return issue("kind", kind, name.kind.rawValue) }
         if facility != name.facility { return issue("facility", facility, name.facility) }
@@ -411,8 +418,10 @@ struct SAXState {
     }
 
     /// Checks one start tag against the XSD of the kind.
-    mutating func checkStart(depth: Int, localname: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
-                             nbAttributes: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+    mutating func checkStart(
+        depth: Int, localname: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?,
+        nbAttributes: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
         guard SAXState.isName(uri, SAXState.namespace, cached: &namespacePointer), let localname else { return invalid() }
         switch depth {
         case 1:
@@ -473,7 +482,8 @@ struct SAXState {
     /// `[0-9]{4}-(0[1-9]|1[0-2])`
     static func isPeriod(_ v: [UInt8]) -> Bool {
         guard v.count == 7, v[4] == 0x2D, v[0..<4].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              let m = asciiNumber(v[5..<7]) else { return false }
+            let m = asciiNumber(v[5..<7])
+        else { return false }
         return (1...12).contains(m) && v[5] <= 0x31
     }
 
@@ -530,7 +540,8 @@ private let saxStartElement: startElementNsSAX2Func = { ctx, localname, _, uri, 
         for i in 0..<Int(nbAttributes) {
             let base = i * 5
             guard attributes[base + 2] == nil, let name = cString(attributes[base]),
-                  let vb = attributes[base + 3], let ve = attributes[base + 4] else { continue }
+                let vb = attributes[base + 3], let ve = attributes[base + 4]
+            else { continue }
             let value = String(decoding: UnsafeBufferPointer(start: vb, count: ve - vb), as: UTF8.self)
             switch name {
             case "kind": st.pointee.envelope.kind = value

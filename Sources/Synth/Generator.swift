@@ -212,10 +212,11 @@ struct Generation {
             unhcr = "354-\(String(regYear % 100).count == 1 ? "0" : "")\(regYear % 100)\(letter)\(n)"
         }
         let interception: String? = rng.chance(0.1) ? nil : rng.pick([("SEA", 85), ("LAND", 5), ("AIR", 10)])
-        return Migrant(id: caseID(year: regYear), unhcr: unhcr, family: rng.pick(Places.familyNames), given: given,
-                       sex: sex, birth: b, birthDay: bd, nationality: nationality, interception: interception,
-                       facility: pickFacility(kind: .detention, open: period), arrival: arrival, status: status,
-                       statusDate: nil, uam: uam, vulnerabilities: vulns)
+        return Migrant(
+            id: caseID(year: regYear), unhcr: unhcr, family: rng.pick(Places.familyNames), given: given,
+            sex: sex, birth: b, birthDay: bd, nationality: nationality, interception: interception,
+            facility: pickFacility(kind: .detention, open: period), arrival: arrival, status: status,
+            statusDate: nil, uam: uam, vulnerabilities: vulns)
     }
 
     mutating func services(for m: Migrant) -> [String] {
@@ -264,7 +265,9 @@ struct Generation {
                 if rng.chance(0.032) {
                     // Leaves this facility in the month.
                     let exit: String
-                    if m.status == "RECOGNIZED" && rng.chance(0.6) { exit = "RESETTLED" } else {
+                    if m.status == "RECOGNIZED" && rng.chance(0.6) {
+                        exit = "RESETTLED"
+                    } else {
                         exit = rng.pick([("RETURNED", 30), ("TRANSFERRED", 30), ("ABSCONDED", 18), ("RELEASED", 12), ("DEPORTED", 8), ("DECEASED", 1)])
                     }
                     var leaving = m
@@ -309,8 +312,10 @@ struct Generation {
         if crew {
             exploitation = ["LABOUR"]; sector = "FISHING"
         } else {
-            sector = rng.pick([("DOMESTIC_WORK", 45), ("ENTERTAINMENT", 12), ("MANUFACTURING", 8), ("AGRICULTURE", 10),
-                               ("CONSTRUCTION", 6), ("HOSPITALITY", 7), ("OTHER", 4)])
+            sector = rng.pick([
+                ("DOMESTIC_WORK", 45), ("ENTERTAINMENT", 12), ("MANUFACTURING", 8), ("AGRICULTURE", 10),
+                ("CONSTRUCTION", 6), ("HOSPITALITY", 7), ("OTHER", 4),
+            ])
             if rng.chance(0.08) { sector = nil }
             switch sector {
             case "DOMESTIC_WORK": exploitation = rng.chance(0.6) ? ["DOMESTIC_SERVITUDE"] : ["LABOUR", "DOMESTIC_SERVITUDE"]
@@ -330,11 +335,12 @@ struct Generation {
         let identification = Day(ordinal: admission.ordinal - Int32(below(21)))
         let months = rng.pick([(1, 45), (2, 30), (3, 15), (4, 7), (6, 3)])
         let given = sex == "F" ? rng.pick(Places.givenNamesF) : rng.pick(Places.givenNamesM)
-        return Victim(id: caseID(year: p.year), family: rng.pick(Places.familyNames), given: given, sex: sex, birth: b,
-                      birthDay: bd, nationality: nationality, exploitationCountry: destination, exploitation: exploitation,
-                      sector: sector, referral: rng.chance(0.15) ? nil : rng.pick([("POLICE", 30), ("NGO", 20), ("SELF", 8), ("FAMILY", 8), ("CONSULATE", 15), ("IOM", 6), ("GOVERNMENT", 10), ("OTHER", 3)]),
-                      assistance: assistance, consent: rng.chance(0.6), facility: facility, identification: identification,
-                      admission: admission, months: months, firstPeriod: p, discharged: rng.chance(0.9))
+        return Victim(
+            id: caseID(year: p.year), family: rng.pick(Places.familyNames), given: given, sex: sex, birth: b,
+            birthDay: bd, nationality: nationality, exploitationCountry: destination, exploitation: exploitation,
+            sector: sector, referral: rng.chance(0.15) ? nil : rng.pick([("POLICE", 30), ("NGO", 20), ("SELF", 8), ("FAMILY", 8), ("CONSULATE", 15), ("IOM", 6), ("GOVERNMENT", 10), ("OTHER", 3)]),
+            assistance: assistance, consent: rng.chance(0.6), facility: facility, identification: identification,
+            admission: admission, months: months, firstPeriod: p, discharged: rng.chance(0.9))
     }
 
     mutating func simulateShelters() {
@@ -404,8 +410,10 @@ struct Generation {
                 for v in rows { everyone.insert(v.id) }
                 truth.records += lines.count
                 let folder = "\(p.description.prefix(4))/\(p.description.suffix(2))/"
-                files.append(SynthFile(path: folder + "shelter_\(f.code)_\(p)" + (f.dialect.xml ? ".xml" : ".csv"),
-                                       bytes: render(lines, kind: .shelter, facility: f, period: p)))
+                files.append(
+                    SynthFile(
+                        path: folder + "shelter_\(f.code)_\(p)" + (f.dialect.xml ? ".xml" : ".csv"),
+                        bytes: render(lines, kind: .shelter, facility: f, period: p)))
             }
         }
         truth.victimsCumulative = everyone.count
@@ -428,9 +436,11 @@ struct Generation {
 
     mutating func detentionValues(_ r: DetentionRow, dialect: Dialect, period: Period) -> [String: String] {
         let m = r.m
-        var v: [String: String] = ["case_id": m.id, "family_name": m.family, "given_name": m.given, "sex": code(m.sex, dialect)!,
-                                   "birth_date": m.birth, "nationality": code(m.nationality, dialect)!,
-                                   "arrival_date": date(m.arrival, dialect)!, "status": code(m.status, dialect)!]
+        var v: [String: String] = [
+            "case_id": m.id, "family_name": m.family, "given_name": m.given, "sex": code(m.sex, dialect)!,
+            "birth_date": m.birth, "nationality": code(m.nationality, dialect)!,
+            "arrival_date": date(m.arrival, dialect)!, "status": code(m.status, dialect)!,
+        ]
         if let u = m.unhcr { v["unhcr_id"] = u }
         if let i = m.interception { v["interception"] = code(i, dialect) }
         if let sd = m.statusDate { v["status_date"] = date(sd, dialect) }
@@ -441,14 +451,16 @@ struct Generation {
     }
 
     mutating func shelterValues(_ x: Victim, dialect: Dialect, period: Period) -> [String: String] {
-        var v: [String: String] = ["case_id": x.id, "family_name": x.family, "given_name": x.given, "sex": code(x.sex, dialect)!,
-                                   "birth_date": x.birth, "nationality": code(x.nationality, dialect)!,
-                                   "identification_date": date(x.identification, dialect)!,
-                                   "admission_date": date(x.admission, dialect)!,
-                                   "exploitation": x.exploitation.joined(separator: "|"),
-                                   "exploitation_country": x.exploitationCountry,
-                                   "assistance": x.assistance.joined(separator: dialect.semicolon ? "|" : ";"),
-                                   "consent_to_share": x.consent ? "Y" : "N"]
+        var v: [String: String] = [
+            "case_id": x.id, "family_name": x.family, "given_name": x.given, "sex": code(x.sex, dialect)!,
+            "birth_date": x.birth, "nationality": code(x.nationality, dialect)!,
+            "identification_date": date(x.identification, dialect)!,
+            "admission_date": date(x.admission, dialect)!,
+            "exploitation": x.exploitation.joined(separator: "|"),
+            "exploitation_country": x.exploitationCountry,
+            "assistance": x.assistance.joined(separator: dialect.semicolon ? "|" : ";"),
+            "consent_to_share": x.consent ? "Y" : "N",
+        ]
         if let s = x.sector { v["sector"] = code(s, dialect) }
         if let r = x.referral { v["referral"] = code(r, dialect) }
         let last = Period(index: x.firstPeriod.index + Int32(x.months) - 1)

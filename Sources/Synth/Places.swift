@@ -68,13 +68,19 @@ enum Places {
         ("SDN", 2), ("ETH", 1), ("ERI", 1), ("PSE", 1), ("YEM", 1), ("BGD", 1),
     ]
 
-    static let givenNamesM = ["Ali", "Mohammad", "Hussain", "Reza", "Ahmad", "Abdul", "Hassan", "Karim", "Jawad", "Nasir",
-                              "Tharmalingam", "Suresh", "Abdullah", "Omar", "Yusuf", "Farhad", "Zainal", "Rahim", "Mahmud", "Salim"]
-    static let givenNamesF = ["Fatima", "Zahra", "Maryam", "Amina", "Leila", "Shirin", "Nadia", "Sakina", "Kalaivani", "Hawa",
-                              "Siti", "Dewi", "Sri", "Wati", "Nur", "Rina", "Yuli", "Aisyah", "Halima", "Rohima"]
-    static let familyNames = ["Rahimi", "Hosseini", "Ahmadi", "Karimi", "Mohammadi", "Jafari", "Sultani", "Nazari", "Rezaei",
-                              "Sivakumar", "Rajan", "Abdi", "Mohamed", "Hassan", "Khan", "Begum", "Ullah", "Saputri",
-                              "Wulandari", "Lestari", "Hidayat", "Kurniawan", "Setiawan", "Nurhayati", "Rahayu"]
+    static let givenNamesM = [
+        "Ali", "Mohammad", "Hussain", "Reza", "Ahmad", "Abdul", "Hassan", "Karim", "Jawad", "Nasir",
+        "Tharmalingam", "Suresh", "Abdullah", "Omar", "Yusuf", "Farhad", "Zainal", "Rahim", "Mahmud", "Salim",
+    ]
+    static let givenNamesF = [
+        "Fatima", "Zahra", "Maryam", "Amina", "Leila", "Shirin", "Nadia", "Sakina", "Kalaivani", "Hawa",
+        "Siti", "Dewi", "Sri", "Wati", "Nur", "Rina", "Yuli", "Aisyah", "Halima", "Rohima",
+    ]
+    static let familyNames = [
+        "Rahimi", "Hosseini", "Ahmadi", "Karimi", "Mohammadi", "Jafari", "Sultani", "Nazari", "Rezaei",
+        "Sivakumar", "Rajan", "Abdi", "Mohamed", "Hassan", "Khan", "Begum", "Ullah", "Saputri",
+        "Wulandari", "Lestari", "Hidayat", "Kurniawan", "Setiawan", "Nurhayati", "Rahayu",
+    ]
 
     /// Victims: mostly Indonesians exploited abroad; fishing crews exploited in Indonesian waters.
     static let destinations: [(String, Int)] = [

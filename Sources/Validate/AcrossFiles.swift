@@ -62,8 +62,10 @@ public enum AcrossFiles {
             let nextActive: ActiveCases
             var out: [Issue] = []
 
-            init(rules: PeriodRules, _ p: Period, _ submissions: [UsedSubmission], _ files: [JudgedFile],
-                 previous: ActiveCases) {
+            init(
+                rules: PeriodRules, _ p: Period, _ submissions: [UsedSubmission], _ files: [JudgedFile],
+                previous: ActiveCases
+            ) {
                 self.rules = rules
                 self.p = p
                 self.submissions = submissions
@@ -120,19 +122,25 @@ public enum AcrossFiles {
 
         /// A case in care at the end of the month before `p` and in no accepted detention list of
         /// `p`, although the facility of its principal record has a used submission for `p`.
-        func continuity(_ c: (caseID: UInt64, facility: Int32, status: Status), _ p: Period,
-                                _ detentionFile: [Int32: Int], _ files: [JudgedFile], _ out: inout [Issue]) {
+        func continuity(
+            _ c: (caseID: UInt64, facility: Int32, status: Status), _ p: Period,
+            _ detentionFile: [Int32: Int], _ files: [JudgedFile], _ out: inout [Issue]
+        ) {
             guard let target = detentionFile[c.facility] else { return }
             let facility = facilityCodes[Int(c.facility)]
-            out.append(Issue(.CONTINUITY, file: files[target].path, facility: facility, period: p.description,
-                             caseID: CaseID(packed: c.caseID).description,
-                             message: "in care at the end of \(p.previous) (\(c.status.rawValue)) but in no accepted detention list of \(p)"))
+            out.append(
+                Issue(
+                    .CONTINUITY, file: files[target].path, facility: facility, period: p.description,
+                    caseID: CaseID(packed: c.caseID).description,
+                    message: "in care at the end of \(p.previous) (\(c.status.rawValue)) but in no accepted detention list of \(p)"))
         }
 
         /// The records of one case in one period that disagree on sex, birth date or nationality:
         /// one issue, on the last of them, with the first field that disagrees.
-        func conflict(_ group: UnsafeBufferPointer<PeriodCases.Ref>, _ p: Period, _ submissions: [UsedSubmission],
-                              _ view: SubmissionView, _ files: [JudgedFile], _ out: inout [Issue]) {
+        func conflict(
+            _ group: UnsafeBufferPointer<PeriodCases.Ref>, _ p: Period, _ submissions: [UsedSubmission],
+            _ view: SubmissionView, _ files: [JudgedFile], _ out: inout [Issue]
+        ) {
             struct Seen { var sex: Sex; var birth: PartialDate; var nationality: Country; var submission: Int; var line: Int32 }
             let seen: [Seen] = group.map { r in
                 let s = Int(r.submission), i = Int(r.index)
@@ -158,9 +166,11 @@ public enum AcrossFiles {
                 let mine = value(last)
                 guard let other = seen.first(where: { value($0) != mine }) else { continue }
                 let f = files[submissions[last.submission].file]
-                out.append(Issue(.CONFLICT, file: f.path, line: Int(last.line), facility: f.name!.facility,
-                                 period: p.description, caseID: CaseID(packed: group.first!.caseID).description, field: field.rawValue,
-                                 message: "'\(mine)' here but '\(value(other))' in \(WrittenBack.path(files[submissions[other.submission].file].path)):\(other.line) for the same case in \(p)"))
+                out.append(
+                    Issue(
+                        .CONFLICT, file: f.path, line: Int(last.line), facility: f.name!.facility,
+                        period: p.description, caseID: CaseID(packed: group.first!.caseID).description, field: field.rawValue,
+                        message: "'\(mine)' here but '\(value(other))' in \(WrittenBack.path(files[submissions[other.submission].file].path)):\(other.line) for the same case in \(p)"))
                 return
             }
         }
@@ -212,12 +222,15 @@ public enum AcrossFiles {
         for kind in SubmissionKind.allCases {
             let mine = used.filter { files[$0].name!.kind == kind }
             guard let lo = mine.map({ files[$0].name!.period }).min(),
-                  let hi = mine.map({ files[$0].name!.period }).max() else { continue }
+                let hi = mine.map({ files[$0].name!.period }).max()
+            else { continue }
             let have = Set(mine.map { "\(files[$0].name!.facility) \(files[$0].name!.period)" })
             for facility in registry.sorted where kind.accepts(facility.kind) {
                 for p in Period.range(lo, hi) where facility.isOpen(in: p) && !have.contains("\(facility.code) \(p)") {
-                    out.append(Issue(.MISSING_SUBMISSION, facility: facility.code, period: p.description,
-                                     message: "no \(kind.rawValue) submission of \(facility.code) for \(p) was accepted"))
+                    out.append(
+                        Issue(
+                            .MISSING_SUBMISSION, facility: facility.code, period: p.description,
+                            message: "no \(kind.rawValue) submission of \(facility.code) for \(p) was accepted"))
                 }
             }
         }

@@ -26,8 +26,9 @@ public enum FileRules {
     public static func tooManyRejects(accepted: Int, rejected: Int, maxRejectRate: Double) -> Finding? {
         let total = accepted + rejected
         guard total > 0, Double(rejected) > maxRejectRate * Double(total) else { return nil }
-        return Finding(.TOO_MANY_REJECTS,
-                       message: "\(rejected) of \(total) records were rejected, more than \(percent(maxRejectRate)): none of the file counts")
+        return Finding(
+            .TOO_MANY_REJECTS,
+            message: "\(rejected) of \(total) records were rejected, more than \(percent(maxRejectRate)): none of the file counts")
     }
 
     static func percent(_ r: Double) -> String {
@@ -51,8 +52,11 @@ public enum FileRules {
             for i in members {
                 let d = files[i].sha256 ?? ""
                 if let first = firstByDigest[d] {
-                    reset(&files[i], outcome: .duplicate, finding: Finding(.DUPLICATE_FILE,
-                        message: "the same bytes as \(WrittenBack.path(files[first].path)), which counts instead"))
+                    reset(
+                        &files[i], outcome: .duplicate,
+                        finding: Finding(
+                            .DUPLICATE_FILE,
+                            message: "the same bytes as \(WrittenBack.path(files[first].path)), which counts instead"))
                 } else {
                     firstByDigest[d] = i
                     distinct.append(i)
@@ -62,8 +66,11 @@ public enum FileRules {
             for (_, same) in byRevision where same.count > 1 {
                 for i in same {
                     let others = same.filter { $0 != i }.map { WrittenBack.path(files[$0].path) }.joined(separator: ", ")
-                    reset(&files[i], outcome: .rejected, finding: Finding(.AMBIGUOUS_REVISION,
-                        message: "revision \(files[i].name!.revision) is also \(others), with other bytes: neither is used"))
+                    reset(
+                        &files[i], outcome: .rejected,
+                        finding: Finding(
+                            .AMBIGUOUS_REVISION,
+                            message: "revision \(files[i].name!.revision) is also \(others), with other bytes: neither is used"))
                 }
             }
         }
@@ -98,8 +105,10 @@ public enum FileRules {
             let n = files[i].name!
             let b = best[n.submissionKey]!
             files[i].outcome = .superseded
-            files[i].findings.append(Finding(.SUPERSEDED,
-                message: "revision \(files[b].name!.revision) (\(WrittenBack.path(files[b].path))) is used instead"))
+            files[i].findings.append(
+                Finding(
+                    .SUPERSEDED,
+                    message: "revision \(files[b].name!.revision) (\(WrittenBack.path(files[b].path))) is used instead"))
         }
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The code lists already read in a file, by their exact bytes: a facility's lists repeat (a few

@@ -48,12 +48,15 @@ public struct RecordValidator {
             findings.append(Finding(.BLANK_ROW, line: line, message: "the row is empty and is skipped"))
             return .skipped
         case let .fieldCount(line, found, expected):
-            findings.append(Finding(.FIELD_COUNT, line: line,
-                message: "the row has \(found) cell\(found == 1 ? "" : "s") but the header has \(expected)"))
+            findings.append(
+                Finding(
+                    .FIELD_COUNT, line: line,
+                    message: "the row has \(found) cell\(found == 1 ? "" : "s") but the header has \(expected)"))
             return .rejected
         case .record(let raw):
-            var c = Checker(raw: raw, bounds: bounds, memos: (Unmanaged.passUnretained(memos.0), Unmanaged.passUnretained(memos.1)),
-                            seen: Unmanaged.passUnretained(seen))
+            var c = Checker(
+                raw: raw, bounds: bounds, memos: (Unmanaged.passUnretained(memos.0), Unmanaged.passUnretained(memos.1)),
+                seen: Unmanaged.passUnretained(seen))
             let line = Int32(clamping: raw.line)
             var detention: DetentionRecord?, shelter: ShelterRecord?
             switch kind {
@@ -62,8 +65,10 @@ public struct RecordValidator {
             }
             var duplicate = false
             if let id = c.caseID, let first = seen.insertIfAbsent(id, line) {
-                c.findings.append(Finding(.DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText(),
-                                          message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
+                c.findings.append(
+                    Finding(
+                        .DUPLICATE_ID, line: raw.line, field: Field.case_id.rawValue, caseID: c.caseIDText(),
+                        message: "\(WrittenBack.quoted(id.description)) was already used on line \(first)"))
                 duplicate = true
             }
             if !c.findings.isEmpty {
@@ -333,11 +338,12 @@ struct Checker {
         ageRules(birth, minorFlag: uam.value && uam.ok)
 
         guard !failed, let id, let s = sex.value, let birth, let nationality, let a = arrival.value,
-              let st = status.value, unhcr.ok, interception.ok, vulnerabilities.ok, services.ok, uam.ok
+            let st = status.value, unhcr.ok, interception.ok, vulnerabilities.ok, services.ok, uam.ok
         else { return nil }
-        return DetentionRecord(caseID: id, unhcrID: unhcr.value, sex: s, birth: birth, nationality: nationality,
-                               arrival: a, interception: interception.value, status: st, statusDate: statusDate.value,
-                               unaccompaniedMinor: uam.value, vulnerabilities: vulnerabilities.value, services: services.value)
+        return DetentionRecord(
+            caseID: id, unhcrID: unhcr.value, sex: s, birth: birth, nationality: nationality,
+            arrival: a, interception: interception.value, status: st, statusDate: statusDate.value,
+            unaccompaniedMinor: uam.value, vulnerabilities: vulnerabilities.value, services: services.value)
     }
 
     mutating func shelter() -> ShelterRecord? {
@@ -367,13 +373,14 @@ struct Checker {
         ageRules(birth, minorFlag: false)
 
         guard !failed, let id, let s = sex.value, let birth, let nationality, let i = identification.value,
-              let a = admission.value, discharge.ok, exploitation.ok, sector.ok, let ec = exploitationCountry,
-              referral.ok, assistance.ok, consent.ok
+            let a = admission.value, discharge.ok, exploitation.ok, sector.ok, let ec = exploitationCountry,
+            referral.ok, assistance.ok, consent.ok
         else { return nil }
-        return ShelterRecord(caseID: id, sex: s, birth: birth, nationality: nationality, identification: i,
-                             admission: a, discharge: discharge.value, exploitation: exploitation.value,
-                             sector: sector.value, exploitationCountry: ec, referral: referral.value,
-                             assistance: assistance.value, consentToShare: consent.value)
+        return ShelterRecord(
+            caseID: id, sex: s, birth: birth, nationality: nationality, identification: i,
+            admission: a, discharge: discharge.value, exploitation: exploitation.value,
+            sector: sector.value, exploitationCountry: ec, referral: referral.value,
+            assistance: assistance.value, consentToShare: consent.value)
     }
 }
 

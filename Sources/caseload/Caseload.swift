@@ -4,7 +4,7 @@ import Emit
 import Synth
 import CaseloadCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @main

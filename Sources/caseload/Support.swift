@@ -3,7 +3,7 @@ import Emit
 import CaseloadCore
 import Logging
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 enum FileHandleOut {
@@ -35,8 +35,10 @@ struct StderrLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
+        file: String, function: String, line: UInt
+    ) {
         var fields = metadata
         if let extra { fields.merge(extra) { $1 } }
         let time = Self.timestamp()
@@ -112,7 +114,8 @@ enum Summary {
             logger.info("\(last.period): \(s.total) migrants supported (\(placement["IDC"] ?? 0) in detention centres, \(placement["COMMUNITY"] ?? 0) in community housing), \(last.indicator(.migrants, "in_care_end")?.total ?? 0) in care at the end of the month")
         }
         if let last = figures.last(where: { !$0.victims.isEmpty }), let a = last.indicator(.victims, "assisted"),
-           let c = last.indicator(.victims, "assisted_cumulative") {
+            let c = last.indicator(.victims, "assisted_cumulative")
+        {
             let first = figures.first(where: { !$0.victims.isEmpty })!.period
             logger.info("\(last.period): \(a.total) victims of trafficking assisted, \(c.total) since \(first)")
         }

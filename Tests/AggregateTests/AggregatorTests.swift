@@ -2,10 +2,9 @@ import CaseloadCore
 import Synth
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 @testable import Aggregate
-
 
 struct AggregatorUnitTests {
     @Test func lowerMedians() {
@@ -26,14 +25,17 @@ struct AggregatorUnitTests {
     }
 
     static func victim(nationality: String, country: String) -> ShelterRecord {
-        ShelterRecord(caseID: CaseID("IDN-2012-000001")!, sex: .F, birth: PartialDate(year: 1990, month: nil, day: nil),
-                      nationality: Country(code: nationality)!, identification: Day(year: 2012, month: 3, day: 1)!,
-                      admission: Day(year: 2012, month: 3, day: 1)!, discharge: nil, exploitation: CodeSet([.LABOUR]), sector: nil,
-                      exploitationCountry: Country(code: country)!, referral: nil, assistance: CodeSet([.MEDICAL]), consentToShare: false)
+        ShelterRecord(
+            caseID: CaseID("IDN-2012-000001")!, sex: .F, birth: PartialDate(year: 1990, month: nil, day: nil),
+            nationality: Country(code: nationality)!, identification: Day(year: 2012, month: 3, day: 1)!,
+            admission: Day(year: 2012, month: 3, day: 1)!, discharge: nil, exploitation: CodeSet([.LABOUR]), sector: nil,
+            exploitationCountry: Country(code: country)!, referral: nil, assistance: CodeSet([.MEDICAL]), consentToShare: false)
     }
 
-    @Test(arguments: [("IDN", "IDN", "DOMESTIC"), ("IDN", "MYS", "INTERNATIONAL"), ("XXA", "IDN", "UNKNOWN"), ("XXB", "XXB", "UNKNOWN"),
-                      ("XXC", "MYS", "UNKNOWN"), ("IDN", "XXX", "UNKNOWN"), ("XXX", "XXX", "UNKNOWN"), ("MMR", "IDN", "INTERNATIONAL")])
+    @Test(arguments: [
+        ("IDN", "IDN", "DOMESTIC"), ("IDN", "MYS", "INTERNATIONAL"), ("XXA", "IDN", "UNKNOWN"), ("XXB", "XXB", "UNKNOWN"),
+        ("XXC", "MYS", "UNKNOWN"), ("IDN", "XXX", "UNKNOWN"), ("XXX", "XXX", "UNKNOWN"), ("MMR", "IDN", "INTERNATIONAL"),
+    ])
     func traffickingCategories(_ nationality: String, _ country: String, _ expected: String) {
         #expect(trafficking(Self.victim(nationality: nationality, country: country)) == expected)
     }
@@ -94,10 +96,12 @@ struct SortedStoreTests {
 
 struct PeriodCasesTests {
     static func migrant(_ id: String, arrival: Int) -> Record {
-        .detention(DetentionRecord(caseID: CaseID(id)!, unhcrID: nil, sex: .M, birth: PartialDate(year: 1990, month: nil, day: nil),
-                                   nationality: Country(code: "AFG")!, arrival: Day(ordinal: Int32(arrival)), interception: nil,
-                                   status: .PENDING_RSD, statusDate: nil, unaccompaniedMinor: false,
-                                   vulnerabilities: CodeSet(), services: CodeSet()))
+        .detention(
+            DetentionRecord(
+                caseID: CaseID(id)!, unhcrID: nil, sex: .M, birth: PartialDate(year: 1990, month: nil, day: nil),
+                nationality: Country(code: "AFG")!, arrival: Day(ordinal: Int32(arrival)), interception: nil,
+                status: .PENDING_RSD, statusDate: nil, unaccompaniedMinor: false,
+                vulnerabilities: CodeSet(), services: CodeSet()))
     }
 
     /// Every record of a case comes together, cases in order, and within a case the files in
@@ -123,9 +127,11 @@ struct PeriodCasesTests {
         let p = Period("2012-03")!
         func submissions() -> [UsedSubmission] {
             [(0, 3), (1, 5), (2, 7)].map { offset, step in
-                UsedSubmission(kind: .detention, facility: f, period: p, records: (0..<9_000).map {
-                    Self.migrant("IDN-2011-" + String(String(1_000_000 + $0 * step + offset).dropFirst()), arrival: $0)
-                })
+                UsedSubmission(
+                    kind: .detention, facility: f, period: p,
+                    records: (0..<9_000).map {
+                        Self.migrant("IDN-2011-" + String(String(1_000_000 + $0 * step + offset).dropFirst()), arrival: $0)
+                    })
             }
         }
         var plain: [[UInt64]] = []
@@ -193,8 +199,9 @@ struct LayoutTests {
         #expect(l.widths.exploitation == Exploitation.count && l.widths.assistance == Assistance.count)
         #expect(1 << l.widths.nationality >= countryCodes.count && 1 << l.widths.sex >= Sex.count)
         // Every field survives the packing at its largest value.
-        let d = VictimDescription(sex: Sex.count - 1, ageGroup: AgeGroup.allCases.count - 1, nationality: countryCodes.count - 1,
-                                  exploitation: UInt16((1 << Exploitation.count) - 1), assistance: UInt16((1 << Assistance.count) - 1), l)
+        let d = VictimDescription(
+            sex: Sex.count - 1, ageGroup: AgeGroup.allCases.count - 1, nationality: countryCodes.count - 1,
+            exploitation: UInt16((1 << Exploitation.count) - 1), assistance: UInt16((1 << Assistance.count) - 1), l)
         #expect(d.sex(l) == Sex.count - 1 && d.ageGroup(l) == AgeGroup.allCases.count - 1 && d.nationality(l) == countryCodes.count - 1)
         #expect(d.exploitation(l) == UInt16((1 << Exploitation.count) - 1) && d.assistance(l) == UInt16((1 << Assistance.count) - 1))
     }

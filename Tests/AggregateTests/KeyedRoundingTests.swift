@@ -56,20 +56,28 @@ struct KeyedRoundingTests {
     static let ch = Facility(code: "CH-MDN", name: "Medan", kind: .COMMUNITY, province: "ID-SU", city: "x", opened: Period("2010-01")!, closed: nil)
     static let shelter = Facility(code: "SH-JKT", name: "Jakarta", kind: .SHELTER, province: "ID-JK", city: "x", opened: Period("2010-01")!, closed: nil)
 
-    static func migrant(_ id: String, sex: Sex = .M, born: Int = 1990, nationality: String = "AFG", arrival: String = "2012-03-01",
-                        status: Status = .PENDING_RSD, services: [Service] = []) -> Record {
-        .detention(DetentionRecord(caseID: CaseID(id)!, unhcrID: nil, sex: sex, birth: PartialDate(year: born, month: nil, day: nil),
-                                   nationality: Country(code: nationality)!, arrival: Self.day(arrival), interception: nil, status: status,
-                                   statusDate: status.isActive ? nil : Self.day(arrival), unaccompaniedMinor: false,
-                                   vulnerabilities: CodeSet(), services: CodeSet(services)))
+    static func migrant(
+        _ id: String, sex: Sex = .M, born: Int = 1990, nationality: String = "AFG", arrival: String = "2012-03-01",
+        status: Status = .PENDING_RSD, services: [Service] = []
+    ) -> Record {
+        .detention(
+            DetentionRecord(
+                caseID: CaseID(id)!, unhcrID: nil, sex: sex, birth: PartialDate(year: born, month: nil, day: nil),
+                nationality: Country(code: nationality)!, arrival: Self.day(arrival), interception: nil, status: status,
+                statusDate: status.isActive ? nil : Self.day(arrival), unaccompaniedMinor: false,
+                vulnerabilities: CodeSet(), services: CodeSet(services)))
     }
 
-    static func victim(_ id: String, nationality: String = "IDN", country: String = "MYS", admission: String = "2012-03-01",
-                       exploitation: [Exploitation] = [.LABOUR], assistance: [Assistance] = [.MEDICAL]) -> Record {
-        .shelter(ShelterRecord(caseID: CaseID(id)!, sex: .F, birth: PartialDate(year: 1990, month: nil, day: nil),
-                               nationality: Country(code: nationality)!, identification: Self.day(admission), admission: Self.day(admission),
-                               discharge: nil, exploitation: CodeSet(exploitation), sector: nil, exploitationCountry: Country(code: country)!,
-                               referral: nil, assistance: CodeSet(assistance), consentToShare: false))
+    static func victim(
+        _ id: String, nationality: String = "IDN", country: String = "MYS", admission: String = "2012-03-01",
+        exploitation: [Exploitation] = [.LABOUR], assistance: [Assistance] = [.MEDICAL]
+    ) -> Record {
+        .shelter(
+            ShelterRecord(
+                caseID: CaseID(id)!, sex: .F, birth: PartialDate(year: 1990, month: nil, day: nil),
+                nationality: Country(code: nationality)!, identification: Self.day(admission), admission: Self.day(admission),
+                discharge: nil, exploitation: CodeSet(exploitation), sector: nil, exploitationCountry: Country(code: country)!,
+                referral: nil, assistance: CodeSet(assistance), consentToShare: false))
     }
 
     static func ids(_ n: Int, from: Int = 1) -> [String] { (from..<(from + n)).map { "IDN-2011-" + String(String(1_000_000 + $0).dropFirst()) } }
@@ -92,8 +100,9 @@ struct KeyedRoundingTests {
         // SEXUAL cell holds its key only from April, and the total counts it once.
         let a = "IDN-2011-000001", b = "IDN-2011-000002"
         let march = UsedSubmission(kind: .shelter, facility: Self.shelter, period: Period("2012-03")!, records: [Self.victim(a), Self.victim(b)])
-        let april = UsedSubmission(kind: .shelter, facility: Self.shelter, period: Period("2012-04")!,
-                                   records: [Self.victim(a, admission: "2012-04-02", exploitation: [.SEXUAL])])
+        let april = UsedSubmission(
+            kind: .shelter, facility: Self.shelter, period: Period("2012-04")!,
+            records: [Self.victim(a, admission: "2012-04-02", exploitation: [.SEXUAL])])
         let f = Aggregator.figures([march, april])
         let ka = Self.independentKey(a), kb = Self.independentKey(b)
         let m = try #require(f[0].indicator(.victims, "assisted_cumulative")), ap = try #require(f[1].indicator(.victims, "assisted_cumulative"))
@@ -119,7 +128,7 @@ struct KeyedRoundingTests {
         // Up exactly when K·k < r·2^32: for k = 5, r = 1 that is K < 858,993,459.2.
         #expect(KeyedRounding.round(1, key: 858_993_459, base: 5) == 5)
         #expect(KeyedRounding.round(1, key: 858_993_460, base: 5) == 0)
-        #expect(KeyedRounding.round(4, key: 3_435_973_836, base: 5) == 5)   // 4·2^32/5 = 3,435,973,836.8
+        #expect(KeyedRounding.round(4, key: 3_435_973_836, base: 5) == 5)  // 4·2^32/5 = 3,435,973,836.8
         #expect(KeyedRounding.round(4, key: 3_435_973_837, base: 5) == 0)
         #expect(KeyedRounding.round(23, key: 0, base: 5) == 25)
         #expect(KeyedRounding.round(23, key: .max, base: 5) == 20)
@@ -148,8 +157,9 @@ struct KeyedRoundingTests {
             let records = ids.map { Self.migrant($0, sex: rng.chance(0.3) ? .F : .M) }
             let f = Aggregator.figures([UsedSubmission(kind: .detention, facility: Self.idc, period: Period("2012-03")!, records: records)])[0]
             func cells(_ indicator: String) -> [String: Int] {
-                Dictionary(uniqueKeysWithValues: f.shared.filter { $0.indicator == indicator && ["total", "sex"].contains($0.dimension) }
-                    .map { ("\($0.dimension) \($0.category)", $0.value) })
+                Dictionary(
+                    uniqueKeysWithValues: f.shared.filter { $0.indicator == indicator && ["total", "sex"].contains($0.dimension) }
+                        .map { ("\($0.dimension) \($0.category)", $0.value) })
             }
             #expect(cells("supported") == cells("in_care_end"))
             #expect(cells("supported") == cells("new_arrivals"))
@@ -162,12 +172,15 @@ struct KeyedRoundingTests {
     static let up: UInt32 = 0, down: UInt32 = .max
 
     static func dim(_ name: String, _ cells: [String: (Int, UInt32)]) -> DimensionFigures {
-        DimensionFigures(name: name, multiValued: IndicatorCatalogue.multiValued.contains(name),
-                         counts: cells.mapValues(\.0), keys: cells.mapValues(\.1))
+        DimensionFigures(
+            name: name, multiValued: IndicatorCatalogue.multiValued.contains(name),
+            counts: cells.mapValues(\.0), keys: cells.mapValues(\.1))
     }
 
-    static func share(migrants: [IndicatorFigures] = [], victims: [IndicatorFigures] = [], k: Int = 5,
-                      facilities: [Facility] = [idc, ch, shelter]) -> [String: Int] {
+    static func share(
+        migrants: [IndicatorFigures] = [], victims: [IndicatorFigures] = [], k: Int = 5,
+        facilities: [Facility] = [idc, ch, shelter]
+    ) -> [String: Int] {
         var releases = KeyedRounding.Releases(k: k, facilities: facilities)
         let f = PeriodFigures(period: Period("2012-03")!, migrants: migrants, victims: victims, caseload: [])
         return Dictionary(uniqueKeysWithValues: releases.share(f).map { ("\($0.indicator) \($0.dimension) \($0.category)", $0.value) })
@@ -175,9 +188,13 @@ struct KeyedRoundingTests {
 
     @Test func aCellNeverShowsMoreThanTheTotalOfItsIndicator() {
         // 6 rounds down to 5; its only category 6 would round up to 10.
-        let s = Self.share(migrants: [IndicatorFigures(name: "supported", dimensions: [
-            Self.dim("total", ["ALL": (6, Self.down)]), Self.dim("nationality", ["AFG": (6, Self.up)]),
-        ])])
+        let s = Self.share(migrants: [
+            IndicatorFigures(
+                name: "supported",
+                dimensions: [
+                    Self.dim("total", ["ALL": (6, Self.down)]), Self.dim("nationality", ["AFG": (6, Self.up)]),
+                ])
+        ])
         #expect(s == ["supported total ALL": 5, "supported nationality AFG": 5])
     }
 
@@ -191,61 +208,85 @@ struct KeyedRoundingTests {
 
     @Test func sexAgeIsContainedByItsSexAndItsAgeGroup() {
         // F|18-59 (6, up: 10) is held by sex F (6, down: 5); M|0-4 (1, up: 5) by age group 0-4 (1, down: 0).
-        let s = Self.share(migrants: [IndicatorFigures(name: "supported", dimensions: [
-            Self.dim("total", ["ALL": (20, Self.up)]),
-            Self.dim("sex", ["F": (6, Self.down), "M": (14, Self.up)]),
-            Self.dim("age_group", ["0-4": (1, Self.down), "18-59": (19, Self.up)]),
-            Self.dim("sex_age", ["F|18-59": (6, Self.up), "M|0-4": (1, Self.up), "M|18-59": (13, Self.up)]),
-        ])])
+        let s = Self.share(migrants: [
+            IndicatorFigures(
+                name: "supported",
+                dimensions: [
+                    Self.dim("total", ["ALL": (20, Self.up)]),
+                    Self.dim("sex", ["F": (6, Self.down), "M": (14, Self.up)]),
+                    Self.dim("age_group", ["0-4": (1, Self.down), "18-59": (19, Self.up)]),
+                    Self.dim("sex_age", ["F|18-59": (6, Self.up), "M|0-4": (1, Self.up), "M|18-59": (13, Self.up)]),
+                ])
+        ])
         #expect(s["supported sex_age F|18-59"] == 5)
-        #expect(s["supported sex_age M|0-4"] == nil)   // 0: no row
+        #expect(s["supported sex_age M|0-4"] == nil)  // 0: no row
         #expect(s["supported sex_age M|18-59"] == 15)
         #expect(s["supported sex M"] == 15 && s["supported age_group 18-59"] == 20 && s["supported total ALL"] == 20)
     }
 
     @Test func aFacilityIsContainedByItsProvinceAndItsPlacement() {
         // IDC-TPI sits in ID-KR and is an IDC: held first by its province, then by its placement.
-        let byProvince = Self.share(migrants: [IndicatorFigures(name: "supported", dimensions: [
-            Self.dim("total", ["ALL": (12, Self.up)]),
-            Self.dim("placement", ["COMMUNITY": (6, Self.up), "IDC": (6, Self.up)]),
-            Self.dim("facility", ["IDC-TPI": (6, Self.up), "CH-MDN": (6, Self.up)]),
-            Self.dim("province", ["ID-KR": (6, Self.down), "ID-SU": (6, Self.up)]),
-        ])])
+        let byProvince = Self.share(migrants: [
+            IndicatorFigures(
+                name: "supported",
+                dimensions: [
+                    Self.dim("total", ["ALL": (12, Self.up)]),
+                    Self.dim("placement", ["COMMUNITY": (6, Self.up), "IDC": (6, Self.up)]),
+                    Self.dim("facility", ["IDC-TPI": (6, Self.up), "CH-MDN": (6, Self.up)]),
+                    Self.dim("province", ["ID-KR": (6, Self.down), "ID-SU": (6, Self.up)]),
+                ])
+        ])
         #expect(byProvince["supported facility IDC-TPI"] == 5)
         #expect(byProvince["supported facility CH-MDN"] == 10)
-        let byPlacement = Self.share(migrants: [IndicatorFigures(name: "supported", dimensions: [
-            Self.dim("total", ["ALL": (12, Self.up)]),
-            Self.dim("placement", ["COMMUNITY": (6, Self.down), "IDC": (6, Self.up)]),
-            Self.dim("facility", ["IDC-TPI": (6, Self.up), "CH-MDN": (6, Self.up)]),
-            Self.dim("province", ["ID-KR": (6, Self.up), "ID-SU": (6, Self.up)]),
-        ])])
+        let byPlacement = Self.share(migrants: [
+            IndicatorFigures(
+                name: "supported",
+                dimensions: [
+                    Self.dim("total", ["ALL": (12, Self.up)]),
+                    Self.dim("placement", ["COMMUNITY": (6, Self.down), "IDC": (6, Self.up)]),
+                    Self.dim("facility", ["IDC-TPI": (6, Self.up), "CH-MDN": (6, Self.up)]),
+                    Self.dim("province", ["ID-KR": (6, Self.up), "ID-SU": (6, Self.up)]),
+                ])
+        ])
         #expect(byPlacement["supported facility CH-MDN"] == 5)
         #expect(byPlacement["supported facility IDC-TPI"] == 10)
         // A victims' facility: its province only (assisted has no placement).
-        let victims = Self.share(victims: [IndicatorFigures(name: "assisted", dimensions: [
-            Self.dim("total", ["ALL": (6, Self.up)]),
-            Self.dim("facility", ["SH-JKT": (6, Self.up)]),
-            Self.dim("province", ["ID-JK": (6, Self.down)]),
-        ])])
+        let victims = Self.share(victims: [
+            IndicatorFigures(
+                name: "assisted",
+                dimensions: [
+                    Self.dim("total", ["ALL": (6, Self.up)]),
+                    Self.dim("facility", ["SH-JKT": (6, Self.up)]),
+                    Self.dim("province", ["ID-JK": (6, Self.down)]),
+                ])
+        ])
         #expect(victims["assisted facility SH-JKT"] == 5)
     }
 
     @Test(arguments: ["XXA", "XXB", "XXC", "XXX"])
     func unknownTraffickingContainsTheStatelessRefugeesAndUnknown(_ code: String) {
-        let s = Self.share(victims: [IndicatorFigures(name: "assisted", dimensions: [
-            Self.dim("total", ["ALL": (16, Self.up)]),
-            Self.dim("nationality", [code: (6, Self.up), "IDN": (6, Self.up)]),
-            Self.dim("exploitation_country", ["XXX": (6, Self.up), "MYS": (6, Self.up)]),
-            Self.dim("trafficking", ["UNKNOWN": (6, Self.down), "INTERNATIONAL": (6, Self.up)]),
-        ])])
+        let s = Self.share(victims: [
+            IndicatorFigures(
+                name: "assisted",
+                dimensions: [
+                    Self.dim("total", ["ALL": (16, Self.up)]),
+                    Self.dim("nationality", [code: (6, Self.up), "IDN": (6, Self.up)]),
+                    Self.dim("exploitation_country", ["XXX": (6, Self.up), "MYS": (6, Self.up)]),
+                    Self.dim("trafficking", ["UNKNOWN": (6, Self.down), "INTERNATIONAL": (6, Self.up)]),
+                ])
+        ])
         #expect(s["assisted nationality \(code)"] == 5)
         #expect(s["assisted nationality IDN"] == 10)
         #expect(s["assisted exploitation_country XXX"] == 5)
         #expect(s["assisted exploitation_country MYS"] == 10)
         // The migrants' nationality XXA is not held by a trafficking cell (they have none).
-        let m = Self.share(migrants: [IndicatorFigures(name: "supported", dimensions: [
-            Self.dim("total", ["ALL": (16, Self.up)]), Self.dim("nationality", ["XXA": (6, Self.up)]),
-        ])])
+        let m = Self.share(migrants: [
+            IndicatorFigures(
+                name: "supported",
+                dimensions: [
+                    Self.dim("total", ["ALL": (16, Self.up)]), Self.dim("nationality", ["XXA": (6, Self.up)]),
+                ])
+        ])
         #expect(m["supported nationality XXA"] == 10)
     }
 
@@ -284,37 +325,52 @@ struct KeyedRoundingTests {
     @Test func cumulativeCellsNeverShowLessThanInThePreviousRelease() {
         var releases = KeyedRounding.Releases(k: 5, facilities: [Self.shelter])
         func period(_ p: String, total: (Int, UInt32), medical: (Int, UInt32), nationality: (Int, UInt32)) -> [String: Int] {
-            let f = PeriodFigures(period: Period(p)!, migrants: [], victims: [IndicatorFigures(name: "assisted_cumulative", dimensions: [
-                Self.dim("total", ["ALL": total]), Self.dim("nationality", ["IDN": nationality]), Self.dim("assistance", ["MEDICAL": medical]),
-            ])], caseload: [])
+            let f = PeriodFigures(
+                period: Period(p)!, migrants: [],
+                victims: [
+                    IndicatorFigures(
+                        name: "assisted_cumulative",
+                        dimensions: [
+                            Self.dim("total", ["ALL": total]), Self.dim("nationality", ["IDN": nationality]), Self.dim("assistance", ["MEDICAL": medical]),
+                        ])
+                ], caseload: [])
             return Dictionary(uniqueKeysWithValues: releases.share(f).map { ("\($0.dimension) \($0.category)", $0.value) })
         }
         // March: 6 up → 10 everywhere.
-        #expect(period("2012-03", total: (6, Self.up), medical: (6, Self.up), nationality: (6, Self.up))
-            == ["total ALL": 10, "nationality IDN": 10, "assistance MEDICAL": 10])
+        #expect(
+            period("2012-03", total: (6, Self.up), medical: (6, Self.up), nationality: (6, Self.up))
+                == ["total ALL": 10, "nationality IDN": 10, "assistance MEDICAL": 10])
         // April: 7 would round down to 5; the total and the multi-valued cell keep 10, the
         // single-valued nationality (whose cases can move away) does not.
-        #expect(period("2012-04", total: (7, Self.down), medical: (7, Self.down), nationality: (7, Self.down))
-            == ["total ALL": 10, "nationality IDN": 5, "assistance MEDICAL": 10])
+        #expect(
+            period("2012-04", total: (7, Self.down), medical: (7, Self.down), nationality: (7, Self.down))
+                == ["total ALL": 10, "nationality IDN": 5, "assistance MEDICAL": 10])
         // A floor is held by its container after it: MEDICAL 10 under a total that stays 10.
-        #expect(period("2012-05", total: (8, Self.down), medical: (8, Self.down), nationality: (8, Self.down))
-            == ["total ALL": 10, "nationality IDN": 5, "assistance MEDICAL": 10])
+        #expect(
+            period("2012-05", total: (8, Self.down), medical: (8, Self.down), nationality: (8, Self.down))
+                == ["total ALL": 10, "nationality IDN": 5, "assistance MEDICAL": 10])
     }
 
     @Test func theMedianStayIsSharedOnlyFromKCasesInCare() {
         func shared(inCare: Int, median: Int) -> [SharedCell] {
             var releases = KeyedRounding.Releases(k: 5, facilities: [Self.idc])
-            return releases.share(PeriodFigures(period: Period("2012-03")!, migrants: [
-                IndicatorFigures(name: "supported", dimensions: [Self.dim("total", ["ALL": (inCare, 0)])]),
-                IndicatorFigures(name: "in_care_end", dimensions: [Self.dim("total", ["ALL": (inCare, 0)])]),
-                IndicatorFigures(name: "stay_median_days", dimensions: [DimensionFigures(name: "total", multiValued: false, counts: ["ALL": median])]),
-            ], victims: [], caseload: []))
+            return releases.share(
+                PeriodFigures(
+                    period: Period("2012-03")!,
+                    migrants: [
+                        IndicatorFigures(name: "supported", dimensions: [Self.dim("total", ["ALL": (inCare, 0)])]),
+                        IndicatorFigures(name: "in_care_end", dimensions: [Self.dim("total", ["ALL": (inCare, 0)])]),
+                        IndicatorFigures(name: "stay_median_days", dimensions: [DimensionFigures(name: "total", multiValued: false, counts: ["ALL": median])]),
+                    ], victims: [], caseload: []))
         }
         #expect(shared(inCare: 4, median: 40).filter { $0.indicator == "stay_median_days" }.isEmpty)
         let five = shared(inCare: 5, median: 0).filter { $0.indicator == "stay_median_days" }
         #expect(five == [SharedCell(population: .migrants, indicator: "stay_median_days", dimension: "total", category: "ALL", value: 0, rounded: false)])
-        #expect(shared(inCare: 6, median: 37).last == SharedCell(population: .migrants, indicator: "stay_median_days", dimension: "total",
-                                                                 category: "ALL", value: 37, rounded: false))
+        #expect(
+            shared(inCare: 6, median: 37).last
+                == SharedCell(
+                    population: .migrants, indicator: "stay_median_days", dimension: "total",
+                    category: "ALL", value: 37, rounded: false))
     }
 
     // MARK: - Property: random histories
@@ -335,8 +391,10 @@ struct KeyedRoundingTests {
         if population == .victims && has(i, "trafficking") && ((d == "nationality" && ["XXA", "XXB", "XXC", "XXX"].contains(c)) || (d == "exploitation_country" && c == "XXX")) {
             out.append("\(i) trafficking UNKNOWN")
         }
-        let parents = ["in_care_end": "supported", "new_arrivals": "supported", "exits": "supported", "uasc": "supported",
-                       "new_cases": "assisted", "assisted": "assisted_cumulative"]
+        let parents = [
+            "in_care_end": "supported", "new_arrivals": "supported", "exits": "supported", "uasc": "supported",
+            "new_cases": "assisted", "assisted": "assisted_cumulative",
+        ]
         if let p = parents[i], has(p, d) { out.append("\(p) \(d) \(c)") }
         return out
     }
@@ -355,18 +413,26 @@ struct KeyedRoundingTests {
                 let p = Period(month)!
                 for facility in [Self.idc, Self.ch] {
                     let people = pool.filter { _ in rng.chance(0.35) }
-                    submissions.append(UsedSubmission(kind: .detention, facility: facility, period: p, records: people.map {
-                        Self.migrant($0, sex: rng.chance(0.3) ? .F : .M, born: 1950 + rng.below(62), nationality: nations[rng.below(nations.count)],
-                                     arrival: "2012-0\(1 + rng.below(m + 1))-0\(1 + rng.below(9))", status: statuses[rng.below(statuses.count)],
-                                     services: rng.chance(0.5) ? [.FOOD] : [])
-                    }))
+                    submissions.append(
+                        UsedSubmission(
+                            kind: .detention, facility: facility, period: p,
+                            records: people.map {
+                                Self.migrant(
+                                    $0, sex: rng.chance(0.3) ? .F : .M, born: 1950 + rng.below(62), nationality: nations[rng.below(nations.count)],
+                                    arrival: "2012-0\(1 + rng.below(m + 1))-0\(1 + rng.below(9))", status: statuses[rng.below(statuses.count)],
+                                    services: rng.chance(0.5) ? [.FOOD] : [])
+                            }))
                 }
                 let victims = pool.filter { _ in rng.chance(0.3) }
-                submissions.append(UsedSubmission(kind: .shelter, facility: Self.shelter, period: p, records: victims.map {
-                    Self.victim($0, nationality: nations[rng.below(nations.count)], country: rng.chance(0.2) ? "XXX" : "MYS",
+                submissions.append(
+                    UsedSubmission(
+                        kind: .shelter, facility: Self.shelter, period: p,
+                        records: victims.map {
+                            Self.victim(
+                                $0, nationality: nations[rng.below(nations.count)], country: rng.chance(0.2) ? "XXX" : "MYS",
                                 admission: "\(month)-0\(1 + rng.below(9))",
                                 exploitation: rng.chance(0.5) ? [.LABOUR] : [.SEXUAL, .LABOUR], assistance: rng.chance(0.5) ? [.MEDICAL] : [.PSYCHOSOCIAL])
-                }))
+                        }))
             }
             let figures = Aggregator.figures(submissions, recordKeys: keys, k: k)
             var previous: [String: Int] = [:]

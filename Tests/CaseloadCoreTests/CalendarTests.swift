@@ -131,11 +131,13 @@ struct FileNameTests {
         #expect("\(n.kind.rawValue) \(n.facility) \(n.period) \(n.revision) \(n.format.rawValue)" == expected)
     }
 
-    @Test(arguments: ["Detention_IDC-TPI_2012-03.csv", "detention_idc-tpi_2012-03.csv", "detention_IDC-TPI_2012-13.csv",
-                      "detention_IDC-TPI_2012-03_r0.csv", "detention_IDC-TPI_2012-03_r01.csv", "detention_IDC-TPI_2012-03_R2.csv",
-                      "detention_IDC-TPI_2012-03.txt", "detention_IDC-TPI_2012-3.csv", "detention_IDC-TPI_2012-03 (1).csv",
-                      "detention_IDC-TPI_2012-03_r2_x.csv", "detention_IDC-TPI_2012-03", "refugees_IDC-TPI_2012-03.csv",
-                      "detention_IDC-TPI_２０１２-03.csv"])
+    @Test(arguments: [
+        "Detention_IDC-TPI_2012-03.csv", "detention_idc-tpi_2012-03.csv", "detention_IDC-TPI_2012-13.csv",
+        "detention_IDC-TPI_2012-03_r0.csv", "detention_IDC-TPI_2012-03_r01.csv", "detention_IDC-TPI_2012-03_R2.csv",
+        "detention_IDC-TPI_2012-03.txt", "detention_IDC-TPI_2012-3.csv", "detention_IDC-TPI_2012-03 (1).csv",
+        "detention_IDC-TPI_2012-03_r2_x.csv", "detention_IDC-TPI_2012-03", "refugees_IDC-TPI_2012-03.csv",
+        "detention_IDC-TPI_２０１２-03.csv",
+    ])
     func badNames(_ name: String) {
         #expect(FileName(name) == nil)
     }
@@ -173,7 +175,8 @@ struct WrittenBackTests {
         }
         #expect(IssueCode.allCases.count == 35)
         #expect(IssueCode.allCases.filter { $0.severity == .info }.map(\.rawValue).sorted() == ["DUPLICATE_FILE", "NO_RECORDS", "SUPERSEDED"])
-        #expect(IssueCode.allCases.filter { $0.severity == .warning }.map(\.rawValue).sorted()
+        #expect(
+            IssueCode.allCases.filter { $0.severity == .warning }.map(\.rawValue).sorted()
                 == ["BLANK_ROW", "CONFLICT", "CONTINUITY", "MISSING_SUBMISSION", "UASC_AGE", "UNKNOWN_COLUMN"])
     }
 
@@ -235,10 +238,11 @@ struct CompactRecordTests {
                 for (sex, minor) in [(Sex.F, true), (.M, false), (.X, true)] {
                     let unhcr = status.isActive ? UNHCRID(bytes: Array("354-12C00123".utf8)) : nil
                     let date = status.isExit ? Day(year: 2012, month: 2, day: 29) : nil
-                    var r = DetentionRecord(caseID: CaseID("IDN-2011-004512")!, unhcrID: unhcr, sex: sex, birth: PartialDate(year: 1989, month: 7, day: nil),
-                                            nationality: Country(code: "XXA")!, arrival: Day(year: 2011, month: 11, day: 2)!, interception: interception,
-                                            status: status, statusDate: date, unaccompaniedMinor: minor,
-                                            vulnerabilities: CodeSet([.VOT, .SINGLE_PARENT]), services: CodeSet([.AVR_COUNSELLING]))
+                    var r = DetentionRecord(
+                        caseID: CaseID("IDN-2011-004512")!, unhcrID: unhcr, sex: sex, birth: PartialDate(year: 1989, month: 7, day: nil),
+                        nationality: Country(code: "XXA")!, arrival: Day(year: 2011, month: 11, day: 2)!, interception: interception,
+                        status: status, statusDate: date, unaccompaniedMinor: minor,
+                        vulnerabilities: CodeSet([.VOT, .SINGLE_PARENT]), services: CodeSet([.AVR_COUNSELLING]))
                     #expect(r.status == status && r.interception == interception && r.sex == sex && r.unaccompaniedMinor == minor)
                     #expect(r.unhcrID == unhcr && r.statusDate == date && r.statusOrdinal == status.ordinal)
                     #expect(r.interceptionOrdinal == (interception?.ordinal ?? Interception.allCases.count))
@@ -255,11 +259,12 @@ struct CompactRecordTests {
         for sector in [nil] + Sector.allCases.map(Optional.some) {
             for referral in [nil] + Referral.allCases.map(Optional.some) {
                 for consent in [true, false] {
-                    let r = ShelterRecord(caseID: CaseID("IDN-2012-500001")!, sex: .F, birth: PartialDate(year: 1990, month: nil, day: nil),
-                                          nationality: Country(code: "IDN")!, identification: Day(year: 2012, month: 3, day: 1)!,
-                                          admission: Day(year: 2012, month: 3, day: 2)!, discharge: consent ? nil : Day(year: 2012, month: 3, day: 9),
-                                          exploitation: CodeSet([.ORGAN_REMOVAL]), sector: sector, exploitationCountry: Country(code: "MYS")!,
-                                          referral: referral, assistance: CodeSet([.FAMILY_TRACING, .MEDICAL]), consentToShare: consent)
+                    let r = ShelterRecord(
+                        caseID: CaseID("IDN-2012-500001")!, sex: .F, birth: PartialDate(year: 1990, month: nil, day: nil),
+                        nationality: Country(code: "IDN")!, identification: Day(year: 2012, month: 3, day: 1)!,
+                        admission: Day(year: 2012, month: 3, day: 2)!, discharge: consent ? nil : Day(year: 2012, month: 3, day: 9),
+                        exploitation: CodeSet([.ORGAN_REMOVAL]), sector: sector, exploitationCountry: Country(code: "MYS")!,
+                        referral: referral, assistance: CodeSet([.FAMILY_TRACING, .MEDICAL]), consentToShare: consent)
                     #expect(r.sector == sector && r.referral == referral && r.consentToShare == consent && r.sex == .F)
                     #expect(r.discharge == (consent ? nil : Day(year: 2012, month: 3, day: 9)))
                     #expect(r.sectorOrdinal == (sector?.ordinal ?? Sector.allCases.count))

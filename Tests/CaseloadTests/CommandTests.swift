@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Caseload
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The command line, run as a person or cron runs it.
@@ -102,17 +102,18 @@ struct SampleTests {
         let counts = Dictionary(grouping: j.issues, by: \.code).mapValues(\.count)
         #expect(counts == [.FILE_NAME: 1, .SUPERSEDED: 1, .FORMAT: 6, .CODE: 2, .CONTINUITY: 3, .UNKNOWN_COLUMN: 5, .UASC_AGE: 13])
         let errors = j.issues.filter { $0.severity == .error }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary)
-        #expect(errors == [
-            "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:3 birth_date IDN-2009-000049",
-            "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:12 birth_date IDN-2009-000212",
-            "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:21 birth_date IDN-2011-000348",
-            "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:30 birth_date IDN-2010-000443",
-            "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:39 birth_date IDN-2010-000581",
-            "FILE_NAME 2012/03/detention_IDC-MKS_2012-03 (1).csv",
-            "CODE 2012/03/detention_IDC-SBY_2012-03.csv:4 sex IDN-2009-000030",
-            "FORMAT 2012/03/detention_IDC-SBY_2012-03.csv:7 arrival_date IDN-2010-000074",
-            "CODE 2012/03/detention_IDC-SBY_2012-03.csv:10 nationality IDN-2011-000104",
-        ])
+        #expect(
+            errors == [
+                "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:3 birth_date IDN-2009-000049",
+                "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:12 birth_date IDN-2009-000212",
+                "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:21 birth_date IDN-2011-000348",
+                "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:30 birth_date IDN-2010-000443",
+                "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:39 birth_date IDN-2010-000581",
+                "FILE_NAME 2012/03/detention_IDC-MKS_2012-03 (1).csv",
+                "CODE 2012/03/detention_IDC-SBY_2012-03.csv:4 sex IDN-2009-000030",
+                "FORMAT 2012/03/detention_IDC-SBY_2012-03.csv:7 arrival_date IDN-2010-000074",
+                "CODE 2012/03/detention_IDC-SBY_2012-03.csv:10 nationality IDN-2011-000104",
+            ])
         let byOutcome = Dictionary(grouping: j.files, by: \.outcome).mapValues(\.count)
         #expect(byOutcome == [.accepted: 321, .rejected: 1, .superseded: 1])
         let xml = j.files.filter { $0.name?.format == .xml }

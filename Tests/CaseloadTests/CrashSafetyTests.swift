@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// "Crash safety" of outputs.md: whatever happens to a run, `Output/` is the previous complete
@@ -26,8 +26,7 @@ struct CrashSafetyTests {
         // Two inputs, A (the sample) and B (one more revision), and their results, written once.
         let extra = f.input + "/2012/03/detention_IDC-TPI_2012-03_r2.xml"
         func useInput(_ b: Bool) throws {
-            if b { try FileManager.default.copyItem(atPath: f.input + "/2012/03/detention_IDC-TPI_2012-03.xml", toPath: extra) }
-            else { try FileManager.default.removeItem(atPath: extra) }
+            if b { try FileManager.default.copyItem(atPath: f.input + "/2012/03/detention_IDC-TPI_2012-03.xml", toPath: extra) } else { try FileManager.default.removeItem(atPath: extra) }
         }
         #expect(try Binary.run(["run", "--input", f.input, "--output", f.output, "--quiet"]).status == 1)
         let resultA = tree(f.output)

@@ -4,7 +4,7 @@ import Testing
 @testable import Caseload
 import Ingest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every file rule of validation.md, through the whole judging of an input folder: the code, the
@@ -24,15 +24,16 @@ struct FileRuleTests {
         f.write(".hidden/detention_IDC-TPI_2012-03.csv", "ignored")
         f.write(".detention_IDC-TPI_2012-02.csv", "ignored")
         let issues = try f.judge().issues.sorted(by: CaseloadCore.Issue.sortOrder)
-        try #require(issues.map(\.summary) == [
-            "FACILITY_PERIOD detention_CH-MDN_2010-12.csv",
-            "FACILITY_PERIOD detention_IDC-OLD_2011-07.csv",
-            "FILE_NAME detention_IDC-TPI_2012-03 (1).csv",
-            "UNKNOWN_FACILITY detention_IDC-XYZ_2012-03.csv",
-            "FACILITY_KIND detention_SH-JKT_2012-03.csv",
-            "FACILITY_KIND shelter_IDC-TPI_2012-03.csv",
-            "MISSING_SUBMISSION CH-MDN 2011-06", "MISSING_SUBMISSION IDC-JKT 2011-06", "MISSING_SUBMISSION IDC-TPI 2011-06",
-        ])
+        try #require(
+            issues.map(\.summary) == [
+                "FACILITY_PERIOD detention_CH-MDN_2010-12.csv",
+                "FACILITY_PERIOD detention_IDC-OLD_2011-07.csv",
+                "FILE_NAME detention_IDC-TPI_2012-03 (1).csv",
+                "UNKNOWN_FACILITY detention_IDC-XYZ_2012-03.csv",
+                "FACILITY_KIND detention_SH-JKT_2012-03.csv",
+                "FACILITY_KIND shelter_IDC-TPI_2012-03.csv",
+                "MISSING_SUBMISSION CH-MDN 2011-06", "MISSING_SUBMISSION IDC-JKT 2011-06", "MISSING_SUBMISSION IDC-TPI 2011-06",
+            ])
         let byCode = Dictionary(grouping: issues, by: \.code)
         #expect(byCode[.FILE_NAME]!.allSatisfy { $0.facility == nil && $0.period == nil && $0.line == nil })
         #expect(byCode[.UNKNOWN_FACILITY]![0].facility == "IDC-XYZ" && byCode[.UNKNOWN_FACILITY]![0].period == "2012-03")
@@ -57,21 +58,22 @@ struct FileRuleTests {
         f.write("e/detention_IDC-JKT_2012-02.csv", Rows.detentionHeader + ",remarks\n")
         f.write("f/detention_IDC-JKT_2012-03.csv", Rows.detentionHeader + "\n" + Rows.detention(1) + "\n\n,,\n" + "IDN-2011-000002,M\n")
         let got = try f.issues()
-        #expect(got == [
-            "EMPTY_FILE a/detention_IDC-TPI_2012-01.csv",
-            "ENCODING b/detention_IDC-TPI_2012-02.csv:3",
-            "CSV_SYNTAX c/detention_IDC-TPI_2012-03.csv:3",
-            "DUPLICATE_COLUMN d/detention_IDC-JKT_2012-01.csv:1 sex",
-            "MISSING_COLUMN d/detention_IDC-JKT_2012-01.csv:1 arrival_date",
-            "MISSING_COLUMN d/detention_IDC-JKT_2012-01.csv:1 birth_date",
-            "MISSING_COLUMN d/detention_IDC-JKT_2012-01.csv:1 nationality",
-            "UNKNOWN_COLUMN d/detention_IDC-JKT_2012-01.csv:1 remarks",
-            "NO_RECORDS e/detention_IDC-JKT_2012-02.csv",
-            "UNKNOWN_COLUMN e/detention_IDC-JKT_2012-02.csv:1 remarks",
-            "TOO_MANY_REJECTS f/detention_IDC-JKT_2012-03.csv",
-            "BLANK_ROW f/detention_IDC-JKT_2012-03.csv:4",
-            "FIELD_COUNT f/detention_IDC-JKT_2012-03.csv:5",
-        ])
+        #expect(
+            got == [
+                "EMPTY_FILE a/detention_IDC-TPI_2012-01.csv",
+                "ENCODING b/detention_IDC-TPI_2012-02.csv:3",
+                "CSV_SYNTAX c/detention_IDC-TPI_2012-03.csv:3",
+                "DUPLICATE_COLUMN d/detention_IDC-JKT_2012-01.csv:1 sex",
+                "MISSING_COLUMN d/detention_IDC-JKT_2012-01.csv:1 arrival_date",
+                "MISSING_COLUMN d/detention_IDC-JKT_2012-01.csv:1 birth_date",
+                "MISSING_COLUMN d/detention_IDC-JKT_2012-01.csv:1 nationality",
+                "UNKNOWN_COLUMN d/detention_IDC-JKT_2012-01.csv:1 remarks",
+                "NO_RECORDS e/detention_IDC-JKT_2012-02.csv",
+                "UNKNOWN_COLUMN e/detention_IDC-JKT_2012-02.csv:1 remarks",
+                "TOO_MANY_REJECTS f/detention_IDC-JKT_2012-03.csv",
+                "BLANK_ROW f/detention_IDC-JKT_2012-03.csv:4",
+                "FIELD_COUNT f/detention_IDC-JKT_2012-03.csv:5",
+            ])
     }
 
     @Test func contentRulesOfXML() throws {
@@ -83,15 +85,16 @@ struct FileRuleTests {
         f.write("detention_IDC-JKT_2012-02.xml", Rows.detentionXML(facility: "IDC-JKT", period: "2012-01", []))
         f.write("detention_IDC-JKT_2012-03.xml", Rows.detentionXML(facility: "IDC-JKT", [Rows.migrantXML(1, sex: "Q")]))
         let got = try f.issues()
-        #expect(got == [
-            "XML_SCHEMA detention_IDC-JKT_2012-01.xml:3",
-            "ENVELOPE_MISMATCH detention_IDC-JKT_2012-02.xml",
-            "TOO_MANY_REJECTS detention_IDC-JKT_2012-03.xml",
-            "CODE detention_IDC-JKT_2012-03.xml:3 sex IDN-2011-000001",
-            "EMPTY_FILE detention_IDC-TPI_2012-01.xml",
-            "XML_DOCTYPE detention_IDC-TPI_2012-02.xml:1",
-            "XML_MALFORMED detention_IDC-TPI_2012-03.xml:5",
-        ])
+        #expect(
+            got == [
+                "XML_SCHEMA detention_IDC-JKT_2012-01.xml:3",
+                "ENVELOPE_MISMATCH detention_IDC-JKT_2012-02.xml",
+                "TOO_MANY_REJECTS detention_IDC-JKT_2012-03.xml",
+                "CODE detention_IDC-JKT_2012-03.xml:3 sex IDN-2011-000001",
+                "EMPTY_FILE detention_IDC-TPI_2012-01.xml",
+                "XML_DOCTYPE detention_IDC-TPI_2012-02.xml:1",
+                "XML_MALFORMED detention_IDC-TPI_2012-03.xml:5",
+            ])
     }
 
     @Test func tooManyRejectsIsStrictlyMoreThanTheRate() throws {
@@ -100,12 +103,13 @@ struct FileRuleTests {
         f.write("detention_IDC-TPI_2012-03.csv", Rows.detentionFile(fiveWithOneBad))  // 20 %: kept
         f.write("detention_IDC-JKT_2012-03.csv", Rows.detentionFile(fiveWithOneBad + ["", Rows.detention(9, sex: "?")]))  // 2 of 6
         let j = try f.judge()
-        #expect(j.issues.filter { $0.code != .MISSING_SUBMISSION }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary) == [
-            "TOO_MANY_REJECTS detention_IDC-JKT_2012-03.csv",
-            "CODE detention_IDC-JKT_2012-03.csv:6 sex IDN-2011-000005",
-            "CODE detention_IDC-JKT_2012-03.csv:8 sex IDN-2011-000009",
-            "CODE detention_IDC-TPI_2012-03.csv:6 sex IDN-2011-000005",
-        ])
+        #expect(
+            j.issues.filter { $0.code != .MISSING_SUBMISSION }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary) == [
+                "TOO_MANY_REJECTS detention_IDC-JKT_2012-03.csv",
+                "CODE detention_IDC-JKT_2012-03.csv:6 sex IDN-2011-000005",
+                "CODE detention_IDC-JKT_2012-03.csv:8 sex IDN-2011-000009",
+                "CODE detention_IDC-TPI_2012-03.csv:6 sex IDN-2011-000005",
+            ])
         let tpi = j.files.first { $0.path.contains("TPI") }!
         #expect(tpi.outcome == .accepted && tpi.acceptedRecords == 4 && tpi.rejectedRecords == 1 && tpi.records.count == 4)
         let jkt = j.files.first { $0.path.contains("JKT") }!
@@ -137,22 +141,25 @@ struct FileRuleTests {
         f.write("detention_CH-MDN_2012-02.csv", v1)
         f.write("detention_CH-MDN_2012-03.csv", v1)
         let j = try f.judge()
-        #expect(j.issues.filter { $0.code != .MISSING_SUBMISSION }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary) == [
-            "SUPERSEDED a/detention_IDC-TPI_2012-03.csv",
-            "DUPLICATE_FILE c/detention_IDC-TPI_2012-03_r2.csv",
-            "SUPERSEDED detention_IDC-JKT_2012-03.csv",
-            "AMBIGUOUS_REVISION detention_IDC-JKT_2012-03_r2.csv",
-            "AMBIGUOUS_REVISION detention_IDC-JKT_2012-03_r2.xml",
-            "CSV_SYNTAX detention_IDC-TPI_2012-03_r3.csv:2",
-        ].filter { !$0.hasPrefix("SUPERSEDED detention_IDC-JKT") })
+        #expect(
+            j.issues.filter { $0.code != .MISSING_SUBMISSION }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary)
+                == [
+                    "SUPERSEDED a/detention_IDC-TPI_2012-03.csv",
+                    "DUPLICATE_FILE c/detention_IDC-TPI_2012-03_r2.csv",
+                    "SUPERSEDED detention_IDC-JKT_2012-03.csv",
+                    "AMBIGUOUS_REVISION detention_IDC-JKT_2012-03_r2.csv",
+                    "AMBIGUOUS_REVISION detention_IDC-JKT_2012-03_r2.xml",
+                    "CSV_SYNTAX detention_IDC-TPI_2012-03_r3.csv:2",
+                ].filter { !$0.hasPrefix("SUPERSEDED detention_IDC-JKT") })
         let outcome = Dictionary(uniqueKeysWithValues: j.files.map { ($0.path, $0.outcome) })
-        #expect(outcome == [
-            "a/detention_IDC-TPI_2012-03.csv": .superseded, "b/detention_IDC-TPI_2012-03_r2.csv": .accepted,
-            "c/detention_IDC-TPI_2012-03_r2.csv": .duplicate, "detention_IDC-TPI_2012-03_r3.csv": .rejected,
-            "detention_IDC-JKT_2012-03.csv": .accepted, "detention_IDC-JKT_2012-03_r2.csv": .rejected,
-            "detention_IDC-JKT_2012-03_r2.xml": .rejected, "detention_CH-MDN_2012-02.csv": .accepted,
-            "detention_CH-MDN_2012-03.csv": .accepted,
-        ])
+        #expect(
+            outcome == [
+                "a/detention_IDC-TPI_2012-03.csv": .superseded, "b/detention_IDC-TPI_2012-03_r2.csv": .accepted,
+                "c/detention_IDC-TPI_2012-03_r2.csv": .duplicate, "detention_IDC-TPI_2012-03_r3.csv": .rejected,
+                "detention_IDC-JKT_2012-03.csv": .accepted, "detention_IDC-JKT_2012-03_r2.csv": .rejected,
+                "detention_IDC-JKT_2012-03_r2.xml": .rejected, "detention_CH-MDN_2012-02.csv": .accepted,
+                "detention_CH-MDN_2012-03.csv": .accepted,
+            ])
         #expect(j.issues.first { $0.code == .DUPLICATE_FILE }!.message == "the same bytes as b/detention_IDC-TPI_2012-03_r2.csv, which counts instead")
         #expect(j.issues.first { $0.code == .SUPERSEDED }!.message == "revision 2 (b/detention_IDC-TPI_2012-03_r2.csv) is used instead")
     }
@@ -183,10 +190,11 @@ struct AcrossFileRuleTests {
         // Another period: no conflict with 2012-03.
         f.write("detention_IDC-TPI_2012-02.csv", Rows.detentionFile([Rows.detention(1, sex: "X")]))
         let issues = try f.judge().issues.filter { $0.code == .CONFLICT }.sorted(by: CaseloadCore.Issue.sortOrder)
-        try #require(issues.map(\.summary) == [
-            "CONFLICT detention_IDC-TPI_2012-03.csv:2 sex IDN-2011-000001",
-            "CONFLICT detention_IDC-TPI_2012-03.csv:3 birth_date IDN-2011-000002",
-        ])
+        try #require(
+            issues.map(\.summary) == [
+                "CONFLICT detention_IDC-TPI_2012-03.csv:2 sex IDN-2011-000001",
+                "CONFLICT detention_IDC-TPI_2012-03.csv:3 birth_date IDN-2011-000002",
+            ])
         #expect(issues[0].message == "'M' here but 'F' in detention_IDC-JKT_2012-03.csv:4 for the same case in 2012-03")
         #expect(issues[0].facility == "IDC-TPI" && issues[0].period == "2012-03")
         #expect(issues[1].message == "'1989' here but '1989-07-01' in detention_IDC-JKT_2012-03.csv:3 for the same case in 2012-03")
@@ -194,19 +202,22 @@ struct AcrossFileRuleTests {
 
     @Test func continuityAndMissingSubmissions() throws {
         let f = Fixture()
-        f.write("detention_IDC-TPI_2012-02.csv", Rows.detentionFile([
-            Rows.detention(1), Rows.detention(2), Rows.detention(3, status: "RESETTLED", statusDate: "2012-02-10"), Rows.detention(4),
-        ]))
+        f.write(
+            "detention_IDC-TPI_2012-02.csv",
+            Rows.detentionFile([
+                Rows.detention(1), Rows.detention(2), Rows.detention(3, status: "RESETTLED", statusDate: "2012-02-10"), Rows.detention(4),
+            ]))
         f.write("detention_IDC-JKT_2012-02.csv", Rows.detentionFile([Rows.detention(5)]))
         // 1 stays; 2 vanished; 3 had left; 4 moved to IDC-JKT; 5's facility sent nothing for 2012-03.
         f.write("detention_IDC-TPI_2012-03.csv", Rows.detentionFile([Rows.detention(1)]))
         f.write("detention_CH-MDN_2012-03.csv", Rows.detentionFile([Rows.detention(4, arrival: "2012-03-02")]))
         let issues = try f.judge().issues.sorted(by: CaseloadCore.Issue.sortOrder)
-        try #require(issues.map(\.summary) == [
-            "CONTINUITY detention_IDC-TPI_2012-03.csv IDN-2011-000002",
-            "MISSING_SUBMISSION CH-MDN 2012-02",
-            "MISSING_SUBMISSION IDC-JKT 2012-03",
-        ])
+        try #require(
+            issues.map(\.summary) == [
+                "CONTINUITY detention_IDC-TPI_2012-03.csv IDN-2011-000002",
+                "MISSING_SUBMISSION CH-MDN 2012-02",
+                "MISSING_SUBMISSION IDC-JKT 2012-03",
+            ])
         #expect(issues[0].message == "in care at the end of 2012-02 (PENDING_RSD) but in no accepted detention list of 2012-03")
         #expect(issues[0].facility == "IDC-TPI" && issues[0].period == "2012-03" && issues[0].line == nil)
         #expect(issues[2].message == "no detention submission of IDC-JKT for 2012-03 was accepted")
@@ -255,7 +266,8 @@ struct StreamedJudgingTests {
                 var inMemory = JudgedFile(path: streamed.path, pathBytes: streamed.pathBytes, name: FileName(name))
                 bytes.withUnsafeBufferPointer { FileJudge.judgeContent($0, into: &inMemory, options: JudgeOptions()) }
                 #expect(streamed.findings == inMemory.findings, "\(name) variant \(variant)")
-                #expect(streamed.outcome == inMemory.outcome && streamed.acceptedRecords == inMemory.acceptedRecords
+                #expect(
+                    streamed.outcome == inMemory.outcome && streamed.acceptedRecords == inMemory.acceptedRecords
                         && streamed.rejectedRecords == inMemory.rejectedRecords, "\(name) variant \(variant)")
                 #expect(streamed.records.all.map { "\($0.record.caseID) \($0.line)" } == inMemory.records.all.map { "\($0.record.caseID) \($0.line)" })
                 #expect(streamed.sha256 == Digest.sha256(bytes) && streamed.size == bytes.count)

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Caseload
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small input folders with hand-checked outputs, compared byte for byte (see Golden/README.md):
@@ -23,8 +23,10 @@ struct GoldenTests {
     }
 
     static let variants: [Variant] = folders.flatMap { f in
-        [Variant(folder: f, expected: "expected", k: 1, keyed: false), Variant(folder: f, expected: "expected-k5", k: 5, keyed: false),
-         Variant(folder: f, expected: "expected-k5-key", k: 5, keyed: true)]
+        [
+            Variant(folder: f, expected: "expected", k: 1, keyed: false), Variant(folder: f, expected: "expected-k5", k: 5, keyed: false),
+            Variant(folder: f, expected: "expected-k5-key", k: 5, keyed: true),
+        ]
     }
 
     static func csvFiles(_ folder: URL) -> [String] {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Caseload
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every point of "Hostile input" in validation.md.
@@ -28,11 +28,12 @@ struct HostileInputTests {
         f.write("detention_CH-MDN_2012-03.csv", good)
         var issues: [String] = []
         let opened = openedWhile(secret) { issues = (try? f.issues()) ?? [] }
-        #expect(issues == [
-            "UNREADABLE detention_IDC-TPI_2012-03.csv",
-            "FILE_NAME linked-folder",
-            "FILE_NAME secret-link",
-        ])
+        #expect(
+            issues == [
+                "UNREADABLE detention_IDC-TPI_2012-03.csv",
+                "FILE_NAME linked-folder",
+                "FILE_NAME secret-link",
+            ])
         #expect(!opened)
         let j = try f.judge()
         #expect(j.issues.first { $0.code == .UNREADABLE }!.message == "a symbolic link is never followed")
@@ -57,12 +58,13 @@ struct HostileInputTests {
         }
         #expect(bound == 0)
         let got = try f.issues()
-        #expect(got == [
-            "UNREADABLE detention_CH-MDN_2012-03.xml",
-            "UNREADABLE detention_IDC-JKT_2012-03.csv",
-            "UNREADABLE detention_IDC-TPI_2012-03.csv",
-            "FILE_NAME fifo",
-        ])
+        #expect(
+            got == [
+                "UNREADABLE detention_CH-MDN_2012-03.xml",
+                "UNREADABLE detention_IDC-JKT_2012-03.csv",
+                "UNREADABLE detention_IDC-TPI_2012-03.csv",
+                "FILE_NAME fifo",
+            ])
         let messages = try f.judge().issues.filter { $0.code == .UNREADABLE }.map(\.message).sorted()
         #expect(messages == ["a FIFO is never opened", "a device is never opened", "a socket is never opened"])
     }
@@ -87,12 +89,13 @@ struct HostileInputTests {
         f.write("detention_IDC-TPI_2012-02.csv", Rows.detentionHeader + "\n\"" + String(repeating: "x,\n", count: 10))
         f.write("detention_IDC-JKT_2012-03.csv", "\n\n" + (0...1000).map { "c\($0)" }.joined(separator: ",") + "\n")
         f.write("detention_CH-MDN_2012-03.csv", Rows.detentionHeader + "\n" + String(repeating: "\n", count: 2_000_000))
-        #expect(try f.issues() == [
-            "NO_RECORDS detention_CH-MDN_2012-03.csv",
-            "TOO_LARGE detention_IDC-JKT_2012-03.csv:3",
-            "CSV_SYNTAX detention_IDC-TPI_2012-02.csv:2",
-            "TOO_LARGE detention_IDC-TPI_2012-03.csv:3",
-        ])
+        #expect(
+            try f.issues() == [
+                "NO_RECORDS detention_CH-MDN_2012-03.csv",
+                "TOO_LARGE detention_IDC-JKT_2012-03.csv:3",
+                "CSV_SYNTAX detention_IDC-TPI_2012-02.csv:2",
+                "TOO_LARGE detention_IDC-TPI_2012-03.csv:3",
+            ])
     }
 
     @Test func bytesThatAreNotText() throws {
@@ -102,12 +105,13 @@ struct HostileInputTests {
         f.write("detention_IDC-JKT_2012-03.xml", gzip)
         f.write("detention_CH-MDN_2012-03.csv", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00])  // an ELF binary renamed .csv
         f.write("detention_IDC-TPI_2012-02.csv", Array("case_id\n".utf8) + [0xE2, 0x82])  // truncated UTF-8
-        #expect(try f.issues() == [
-            "ENCODING detention_CH-MDN_2012-03.csv:1",
-            "ENCODING detention_IDC-JKT_2012-03.xml:1",
-            "ENCODING detention_IDC-TPI_2012-02.csv:2",
-            "ENCODING detention_IDC-TPI_2012-03.csv:3",
-        ])
+        #expect(
+            try f.issues() == [
+                "ENCODING detention_CH-MDN_2012-03.csv:1",
+                "ENCODING detention_IDC-JKT_2012-03.xml:1",
+                "ENCODING detention_IDC-TPI_2012-02.csv:2",
+                "ENCODING detention_IDC-TPI_2012-03.csv:3",
+            ])
     }
 
     @Test func namesThatAreNotUTF8() throws {
@@ -124,30 +128,35 @@ struct HostileInputTests {
         close(inner)
         f.write("detention_CH-MDN_2012-03.csv", good)
         let j = try f.judge()
-        #expect(j.issues.filter { $0.code != .MISSING_SUBMISSION }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary) == [
-            "FILE_NAME bad\u{FFFD}(/detention_IDC-JKT_2012-03.csv",
-            "FILE_NAME detention_IDC-TPI_2012-03\u{FFFD}.csv",
-        ])
+        #expect(
+            j.issues.filter { $0.code != .MISSING_SUBMISSION }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary) == [
+                "FILE_NAME bad\u{FFFD}(/detention_IDC-JKT_2012-03.csv",
+                "FILE_NAME detention_IDC-TPI_2012-03\u{FFFD}.csv",
+            ])
     }
 
     @Test func whatIsWrittenBackIsCutAndCleaned() throws {
         let f = Fixture()
         let longID = "IDN-" + String(repeating: "9", count: 60)
-        f.write("detention_IDC-TPI_2012-03.csv", Rows.detentionFile([
-            Rows.detention(1, sex: "\"=HYPERLINK(\"\"http://x\"\")\""), longID + Rows.detention(2).dropFirst(15), "ID\u{1}N-2011-000003" + Rows.detention(3).dropFirst(15),
-        ] + (4...15).map { Rows.detention($0) }))
+        f.write(
+            "detention_IDC-TPI_2012-03.csv",
+            Rows.detentionFile(
+                [
+                    Rows.detention(1, sex: "\"=HYPERLINK(\"\"http://x\"\")\""), longID + Rows.detention(2).dropFirst(15), "ID\u{1}N-2011-000003" + Rows.detention(3).dropFirst(15),
+                ] + (4...15).map { Rows.detention($0) }))
         f.write("detention_IDC-JKT_2012-03.csv", Rows.detentionHeader + ",\"bad\u{7}col\"\n")
         f.write("x\ny.csv", "")
         let j = try f.judge()
         let issues = j.issues.filter { $0.code != .MISSING_SUBMISSION }.sorted(by: CaseloadCore.Issue.sortOrder)
-        #expect(issues.map(\.summary) == [
-            "NO_RECORDS detention_IDC-JKT_2012-03.csv",
-            "UNKNOWN_COLUMN detention_IDC-JKT_2012-03.csv:1 bad\u{FFFD}col",
-            "CODE detention_IDC-TPI_2012-03.csv:2 sex IDN-2011-000001",
-            "FORMAT detention_IDC-TPI_2012-03.csv:3 case_id " + String(longID.unicodeScalars.prefix(40)) + "…",
-            "FORMAT detention_IDC-TPI_2012-03.csv:4 case_id ID\u{FFFD}N-2011-000003",
-            "FILE_NAME x\u{FFFD}y.csv",
-        ])
+        #expect(
+            issues.map(\.summary) == [
+                "NO_RECORDS detention_IDC-JKT_2012-03.csv",
+                "UNKNOWN_COLUMN detention_IDC-JKT_2012-03.csv:1 bad\u{FFFD}col",
+                "CODE detention_IDC-TPI_2012-03.csv:2 sex IDN-2011-000001",
+                "FORMAT detention_IDC-TPI_2012-03.csv:3 case_id " + String(longID.unicodeScalars.prefix(40)) + "…",
+                "FORMAT detention_IDC-TPI_2012-03.csv:4 case_id ID\u{FFFD}N-2011-000003",
+                "FILE_NAME x\u{FFFD}y.csv",
+            ])
         #expect(issues[2].message == "'=HYPERLINK(\"http://x\")' is not one of F, M, X")
         #expect(issues[3].message == "'" + String(longID.unicodeScalars.prefix(40)) + "…' is not an IOM case number like IDN-2011-004512")
         // In issues.csv the formula is neutralised.
@@ -203,4 +212,3 @@ import Emit
 enum IssuesCSVText {
     static func render(_ issues: [CaseloadCore.Issue]) -> [UInt8] { IssuesCSV.render(issues) }
 }
-

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Caseload
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `--key-file` and `caseload keygen` (outputs.md, "Disclosure control: keyed rounding").
@@ -17,14 +17,15 @@ struct KeyFileTests {
 
     /// A bad key file is a configuration error: exit 2, one line that says why, and nothing new
     /// anywhere (no output folder, no lock file beside it).
-    @Test(arguments: [
-        ("missing", nil, "cannot be opened (No such file or directory)"),
-        ("empty", "", "the key has 0 bytes, at least 16 are needed"),
-        ("15 bytes", String(repeating: "k", count: 15), "the key has 15 bytes, at least 16 are needed"),
-        ("15 bytes and a newline", String(repeating: "k", count: 15) + " \t\r\n", "the key has 15 bytes, at least 16 are needed"),
-        ("1,025 bytes", String(repeating: "k", count: 1_025), "the key has 1025 bytes, at most 1024 are allowed"),
-        ("100 KiB", String(repeating: "k", count: 100 * 1_024), "the key is longer than 1024 bytes"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("missing", nil, "cannot be opened (No such file or directory)"),
+            ("empty", "", "the key has 0 bytes, at least 16 are needed"),
+            ("15 bytes", String(repeating: "k", count: 15), "the key has 15 bytes, at least 16 are needed"),
+            ("15 bytes and a newline", String(repeating: "k", count: 15) + " \t\r\n", "the key has 15 bytes, at least 16 are needed"),
+            ("1,025 bytes", String(repeating: "k", count: 1_025), "the key has 1025 bytes, at most 1024 are allowed"),
+            ("100 KiB", String(repeating: "k", count: 100 * 1_024), "the key is longer than 1024 bytes"),
+        ] as [(String, String?, String)])
     func aBadKeyFileStopsTheRunBeforeAnythingIsWritten(_ name: String, _ content: String?, _ reason: String) throws {
         let f = Self.fixture()
         let key = f.root + "/run.key"

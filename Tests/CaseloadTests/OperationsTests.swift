@@ -4,7 +4,7 @@ import Testing
 @testable import Caseload
 import Synth
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every file under a folder, by relative path, with its bytes.
@@ -15,12 +15,14 @@ func tree(_ root: String) -> [String: Data] { filesUnder(root).mapValues { Data(
 func isComplete(_ output: String) -> (complete: Bool, manifest: Data?) {
     let files = tree(output)
     guard let m = files["manifest.json"],
-          let json = try? JSONSerialization.jsonObject(with: m) as? [String: Any],
-          let outputs = json["outputs"] as? [[String: Any]] else { return (false, nil) }
+        let json = try? JSONSerialization.jsonObject(with: m) as? [String: Any],
+        let outputs = json["outputs"] as? [[String: Any]]
+    else { return (false, nil) }
     var listed = Set<String>()
     for o in outputs {
         guard let path = o["path"] as? String, let bytes = o["bytes"] as? Int, let sha = o["sha256"] as? String,
-              let data = files[path], data.count == bytes, Digest256.hex(data) == sha else { return (false, m) }
+            let data = files[path], data.count == bytes, Digest256.hex(data) == sha
+        else { return (false, m) }
         listed.insert(path)
     }
     return (listed == Set(files.keys).subtracting(["manifest.json"]), m)
@@ -113,18 +115,22 @@ struct OperationsTests {
         let f = Fixture()
         let nationalities = ["AFG", "IRN", "MMR", "SOM", "IRQ", "LKA"]
         func migrant(_ n: Int) -> String {
-            Rows.detention(n, sex: ["M", "F", "X"][n % 3], birth: n % 7 == 0 ? "2001-04-0\(n % 9 + 1)" : "19\(60 + n % 40)",
-                           nationality: nationalities[n % nationalities.count], arrival: "2011-\(10 + n % 3)-0\(n % 9 + 1)",
-                           status: n % 11 == 0 ? "RECOGNIZED" : "PENDING_RSD", statusDate: n % 11 == 0 ? "2011-12-13" : "",
-                           unhcr: n % 2 == 0 ? "354-11C\(String(100_000 + n).dropFirst())" : "")
+            Rows.detention(
+                n, sex: ["M", "F", "X"][n % 3], birth: n % 7 == 0 ? "2001-04-0\(n % 9 + 1)" : "19\(60 + n % 40)",
+                nationality: nationalities[n % nationalities.count], arrival: "2011-\(10 + n % 3)-0\(n % 9 + 1)",
+                status: n % 11 == 0 ? "RECOGNIZED" : "PENDING_RSD", statusDate: n % 11 == 0 ? "2011-12-13" : "",
+                unhcr: n % 2 == 0 ? "354-11C\(String(100_000 + n).dropFirst())" : "")
         }
         let vanished: Set<Int> = [1, 6_000, 13_000]
         for (period, skip) in [("2012-02", Set<Int>()), ("2012-03", vanished)] {
             f.write("detention_IDC-TPI_\(period).csv", Rows.detentionFile((1...9_000).filter { !skip.contains($0) }.map(migrant)))
             f.write("detention_IDC-JKT_\(period).csv", Rows.detentionFile((4_001...13_000).filter { !skip.contains($0) }.map(migrant)))
-            f.write("shelter_SH-JKT_\(period).csv", Rows.shelterFile((20_001...23_000).map {
-                Rows.shelter($0, sex: $0 % 4 == 0 ? "M" : "F", nationality: nationalities[$0 % 5], admission: "2012-02-0\($0 % 9 + 1)")
-            }))
+            f.write(
+                "shelter_SH-JKT_\(period).csv",
+                Rows.shelterFile(
+                    (20_001...23_000).map {
+                        Rows.shelter($0, sex: $0 % 4 == 0 ? "M" : "F", nationality: nationalities[$0 % 5], admission: "2012-02-0\($0 % 9 + 1)")
+                    }))
         }
         var o = RunOptions()
         o.input = f.input
@@ -134,11 +140,13 @@ struct OperationsTests {
         let run = tree(f.output)
         let e = try Pipeline.evaluate(o, keepRecords: true)
         let j = e.run
-        #expect(j.issues.filter { $0.code == .CONTINUITY }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary) == [
-            "CONTINUITY detention_IDC-TPI_2012-03.csv IDN-2011-000001",
-            "CONTINUITY detention_IDC-JKT_2012-03.csv IDN-2011-006000",
-            "CONTINUITY detention_IDC-JKT_2012-03.csv IDN-2011-013000",
-        ].sorted())
+        #expect(
+            j.issues.filter { $0.code == .CONTINUITY }.sorted(by: CaseloadCore.Issue.sortOrder).map(\.summary)
+                == [
+                    "CONTINUITY detention_IDC-TPI_2012-03.csv IDN-2011-000001",
+                    "CONTINUITY detention_IDC-JKT_2012-03.csv IDN-2011-006000",
+                    "CONTINUITY detention_IDC-JKT_2012-03.csv IDN-2011-013000",
+                ].sorted())
         let kept = Pipeline.render(e, options: o)
         #expect(kept.count == 10 && Set(kept.map(\.path)) == Set(run.keys))
         for (path, bytes) in kept { #expect(Data(bytes) == run[path], "\(path) differs between run and judge + aggregate + render") }

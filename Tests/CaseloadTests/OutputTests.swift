@@ -4,7 +4,7 @@ import Synth
 import Testing
 @testable import Caseload
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct PrivacyTests {
@@ -16,8 +16,10 @@ struct PrivacyTests {
         for n in 1...40 {
             let birth = "19\(60 + n % 40)-0\(1 + n % 9)-1\(n % 10)"
             let bad = n % 13 == 0  // some rejected rows: their names must not leak through messages either
-            detention.append(Rows.detention(n, sex: bad ? "Q" : (n % 3 == 0 ? "F" : "M"), birth: birth, arrival: "2012-01-0\(1 + n % 9)",
-                                            unhcr: n % 2 == 0 ? "354-12C\(String(format: "%05d", n))" : "", family: "Zyxfam\(n)q", given: "Qwgiv\(n)z"))
+            detention.append(
+                Rows.detention(
+                    n, sex: bad ? "Q" : (n % 3 == 0 ? "F" : "M"), birth: birth, arrival: "2012-01-0\(1 + n % 9)",
+                    unhcr: n % 2 == 0 ? "354-12C\(String(format: "%05d", n))" : "", family: "Zyxfam\(n)q", given: "Qwgiv\(n)z"))
             ids.append(Rows.caseID(n))
             births.append(birth)
         }
@@ -31,9 +33,13 @@ struct PrivacyTests {
         f.write("detention_IDC-JKT_2012-03.csv", Rows.detentionFile(Array(detention[25...])))
         f.write("shelter_SH-JKT_2012-03.csv", Rows.shelterFile(shelter))
         // A name in a column of its own, and an XML file with names too.
-        f.write("detention_CH-MDN_2012-03.xml", Rows.detentionXML(facility: "CH-MDN", [
-            "<migrant><caseId>IDN-2011-000099</caseId><familyName>Zyxfam99q</familyName><givenName>Qwgiv99z</givenName><sex>M</sex><birthDate>1970-01-01</birthDate><nationality>AFG</nationality><arrivalDate>2012-01-01</arrivalDate><status>PENDING_RSD</status></migrant>",
-        ]))
+        f.write(
+            "detention_CH-MDN_2012-03.xml",
+            Rows.detentionXML(
+                facility: "CH-MDN",
+                [
+                    "<migrant><caseId>IDN-2011-000099</caseId><familyName>Zyxfam99q</familyName><givenName>Qwgiv99z</givenName><sex>M</sex><birthDate>1970-01-01</birthDate><nationality>AFG</nationality><arrivalDate>2012-01-01</arrivalDate><status>PENDING_RSD</status></migrant>"
+                ]))
         let r = try Binary.run(["run", "--input", f.input, "--output", f.output, "--hxl", "--min-cell", "1"])
         #expect(r.status == 1)
         let outputs = tree(f.output)
@@ -96,11 +102,12 @@ struct EmittedFileTests {
 
     @Test func theOutputLayout() throws {
         let (_, files) = try Self.run()
-        #expect(files.keys.sorted() == [
-            "2012-02/report.html", "2012-02/report.json", "2012-02/unhcr/aggregates.csv", "2012-02/unhcr/caseload.csv",
-            "2012-03/report.html", "2012-03/report.json", "2012-03/unhcr/aggregates.csv", "2012-03/unhcr/caseload.csv",
-            "issues.csv", "manifest.json",
-        ])
+        #expect(
+            files.keys.sorted() == [
+                "2012-02/report.html", "2012-02/report.json", "2012-02/unhcr/aggregates.csv", "2012-02/unhcr/caseload.csv",
+                "2012-03/report.html", "2012-03/report.json", "2012-03/unhcr/aggregates.csv", "2012-03/unhcr/caseload.csv",
+                "issues.csv", "manifest.json",
+            ])
     }
 
     @Test func reportJSONHoldsEveryFigureExact() throws {
@@ -157,10 +164,11 @@ struct EmittedFileTests {
         #expect(options["min_cell"] as? Int == 5 && options["max_reject_rate"] as? Double == 0.2 && options["hxl"] as? Bool == false)
         #expect(options["periods"] as? [String] == ["2012-02", "2012-03"])
         let inputs = try #require(json["inputs"] as? [[String: Any]])
-        #expect(inputs.map { $0["path"] as? String } == [
-            "detention_CH-MDN_2012-03.csv", "detention_IDC-JKT_2012-03.xml", "detention_IDC-TPI_2012-02.csv", "detention_IDC-TPI_2012-03.csv",
-            "shelter_SH-JKT_2012-03.csv", "shelter_SH-JKT_2012-03_r2.xml",
-        ])
+        #expect(
+            inputs.map { $0["path"] as? String } == [
+                "detention_CH-MDN_2012-03.csv", "detention_IDC-JKT_2012-03.xml", "detention_IDC-TPI_2012-02.csv", "detention_IDC-TPI_2012-03.csv",
+                "shelter_SH-JKT_2012-03.csv", "shelter_SH-JKT_2012-03_r2.xml",
+            ])
         for i in inputs {
             let data = try Data(contentsOf: URL(fileURLWithPath: f.input + "/" + (i["path"] as! String)))
             #expect(i["bytes"] as? Int == data.count && i["sha256"] as? String == Digest256.hex(data))

@@ -3,27 +3,28 @@ import Foundation
 import Testing
 @testable import Caseload
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every record rule once more, through the whole run: code, file, line and field in issues.csv.
 struct RecordRulesEndToEndTests {
     @Test func everyRecordRuleInOneFile() throws {
         let f = Fixture()
-        let rows = [
-            Rows.detention(1),                                                    // 2: good
-            Rows.detention(2, sex: ""),                                           // 3: REQUIRED sex
-            "idn-2011-000003" + Rows.detention(3).dropFirst(15),                  // 4: FORMAT case_id
-            Rows.detention(4, nationality: "ZZZ"),                                // 5: CODE nationality
-            Rows.detention(1),                                                    // 6: DUPLICATE_ID
-            Rows.detention(6, arrival: "2012-04-01"),                             // 7: FUTURE_DATE
-            Rows.detention(7, birth: "2011-12-24", arrival: "2011-12-01"),        // 8: DATE_ORDER
-            Rows.detention(8, status: "RETURNED", statusDate: "2012-01-31"),      // 9: OUT_OF_PERIOD
-            Rows.detention(9, birth: "1899"),                                     // 10: AGE_RANGE
-            Rows.detention(10, birth: "1990").replacingOccurrences(of: ",N,,FOOD", with: ",Y,,FOOD"),  // 11: UASC_AGE
-            ",,,  ,,,,,,,,,,",                                                    // 12: BLANK_ROW
-            "IDN-2011-000011,M",                                                  // 13: FIELD_COUNT
-        ] + (20...60).map { Rows.detention($0) }
+        let rows =
+            [
+                Rows.detention(1),  // 2: good
+                Rows.detention(2, sex: ""),  // 3: REQUIRED sex
+                "idn-2011-000003" + Rows.detention(3).dropFirst(15),  // 4: FORMAT case_id
+                Rows.detention(4, nationality: "ZZZ"),  // 5: CODE nationality
+                Rows.detention(1),  // 6: DUPLICATE_ID
+                Rows.detention(6, arrival: "2012-04-01"),  // 7: FUTURE_DATE
+                Rows.detention(7, birth: "2011-12-24", arrival: "2011-12-01"),  // 8: DATE_ORDER
+                Rows.detention(8, status: "RETURNED", statusDate: "2012-01-31"),  // 9: OUT_OF_PERIOD
+                Rows.detention(9, birth: "1899"),  // 10: AGE_RANGE
+                Rows.detention(10, birth: "1990").replacingOccurrences(of: ",N,,FOOD", with: ",Y,,FOOD"),  // 11: UASC_AGE
+                ",,,  ,,,,,,,,,,",  // 12: BLANK_ROW
+                "IDN-2011-000011,M",  // 13: FIELD_COUNT
+            ] + (20...60).map { Rows.detention($0) }
         f.write("2012/03/detention_IDC-TPI_2012-03.csv", Rows.detentionFile(rows))
         var o = RunOptions()
         o.input = f.input

@@ -4,7 +4,7 @@ import Testing
 @testable import Caseload
 import Emit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The sample's outputs, rendered once for the report tests.
@@ -30,8 +30,10 @@ struct ReportHTMLAgreementTests {
         let re = try! NSRegularExpression(pattern: "data-figure=\"([^\"]+)\" data-value=\"([0-9]+)\">([^<]*)<")
         let ns = html as NSString
         return re.matches(in: html, range: NSRange(location: 0, length: ns.length)).map {
-            (ns.substring(with: $0.range(at: 1)).replacingOccurrences(of: "&amp;", with: "&"), Int(ns.substring(with: $0.range(at: 2)))!,
-             ns.substring(with: $0.range(at: 3)))
+            (
+                ns.substring(with: $0.range(at: 1)).replacingOccurrences(of: "&amp;", with: "&"), Int(ns.substring(with: $0.range(at: 2)))!,
+                ns.substring(with: $0.range(at: 3))
+            )
         }
     }
 
@@ -65,10 +67,12 @@ struct ReportHTMLAgreementTests {
         for (k, v) in cells where v != 0 { #expect(keys.contains(k), "\(k) = \(v) is not in report.html") }
         // The headline figures are among them.
         if period == "2012-03" {
-            for k in ["migrants/supported/total/ALL", "migrants/supported/placement/IDC", "migrants/supported/placement/COMMUNITY",
-                      "migrants/in_care_end/status/PENDING_RSD", "migrants/new_arrivals/total/ALL", "migrants/exits/status/RESETTLED",
-                      "migrants/exits/status/RETURNED", "victims/assisted/total/ALL", "victims/assisted_cumulative/total/ALL",
-                      "victims/assisted_cumulative/assistance/MEDICAL", "victims/assisted_cumulative/assistance/PSYCHOSOCIAL"] {
+            for k in [
+                "migrants/supported/total/ALL", "migrants/supported/placement/IDC", "migrants/supported/placement/COMMUNITY",
+                "migrants/in_care_end/status/PENDING_RSD", "migrants/new_arrivals/total/ALL", "migrants/exits/status/RESETTLED",
+                "migrants/exits/status/RETURNED", "victims/assisted/total/ALL", "victims/assisted_cumulative/total/ALL",
+                "victims/assisted_cumulative/assistance/MEDICAL", "victims/assisted_cumulative/assistance/PSYCHOSOCIAL",
+            ] {
                 let headline = html.components(separatedBy: "<section id=\"headline\"")[1].components(separatedBy: "</section>")[0]
                 #expect(headline.contains("data-figure=\"\(k)\""), "\(k) is not in the headline")
             }
@@ -125,8 +129,11 @@ struct BrowserTests {
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        p.arguments = ["--net", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,
-                       "--disable-background-networking", "--disable-component-update", "--host-resolver-rules=MAP * ~NOTFOUND"] + extra + [url]
+        p.arguments =
+            [
+                "--net", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,
+                "--disable-background-networking", "--disable-component-update", "--host-resolver-rules=MAP * ~NOTFOUND",
+            ] + extra + [url]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -144,7 +151,8 @@ struct BrowserTests {
         var urls: [String] = []
         for e in d["events"] as! [[String: Any]] {
             guard let t = e["type"] as? Int, types[t] == "URL_REQUEST_START_JOB", let p = e["params"] as? [String: Any],
-                  let url = p["url"] as? String else { continue }
+                let url = p["url"] as? String
+            else { continue }
             if (p["initiator"] as? String) == "not an origin" { continue }
             urls.append(url)
         }

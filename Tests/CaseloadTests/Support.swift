@@ -4,7 +4,7 @@ import Testing
 @_exported import TestSupport
 @testable import Caseload
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A throw-away input folder with a small registry.
@@ -14,14 +14,14 @@ final class Fixture {
     var output: String { root + "/Output" }
 
     static let registry = """
-    facility_code,name,kind,province,city,opened,closed
-    IDC-TPI,Rudenim Tanjung Pinang,IDC,ID-KR,Tanjung Pinang,2010-01,
-    IDC-JKT,Rudenim Jakarta,idc,id-jk,Jakarta,2010-01,
-    CH-MDN,Community housing Medan,COMMUNITY,ID-SU,Medan,2011-01,
-    SH-JKT,Shelter Jakarta,SHELTER,ID-JK,Jakarta,2010-01,
-    IDC-OLD,Closed centre,IDC,ID-RI,Pekanbaru,2010-01,2011-06
+        facility_code,name,kind,province,city,opened,closed
+        IDC-TPI,Rudenim Tanjung Pinang,IDC,ID-KR,Tanjung Pinang,2010-01,
+        IDC-JKT,Rudenim Jakarta,idc,id-jk,Jakarta,2010-01,
+        CH-MDN,Community housing Medan,COMMUNITY,ID-SU,Medan,2011-01,
+        SH-JKT,Shelter Jakarta,SHELTER,ID-JK,Jakarta,2010-01,
+        IDC-OLD,Closed centre,IDC,ID-RI,Pekanbaru,2010-01,2011-06
 
-    """
+        """
 
     init(registry: String? = Fixture.registry) {
         root = makeTemporaryFolder()
@@ -66,8 +66,10 @@ enum Rows {
     static let detentionHeader = "case_id,unhcr_id,family_name,given_name,sex,birth_date,nationality,arrival_date,interception,status,status_date,unaccompanied_minor,vulnerabilities,services"
 
     /// A detention row; `n` makes the case id.
-    static func detention(_ n: Int, sex: String = "M", birth: String = "1989", nationality: String = "AFG", arrival: String = "2011-11-02",
-                          status: String = "PENDING_RSD", statusDate: String = "", unhcr: String = "", family: String = "Rahimi", given: String = "Ali") -> String {
+    static func detention(
+        _ n: Int, sex: String = "M", birth: String = "1989", nationality: String = "AFG", arrival: String = "2011-11-02",
+        status: String = "PENDING_RSD", statusDate: String = "", unhcr: String = "", family: String = "Rahimi", given: String = "Ali"
+    ) -> String {
         "\(caseID(n)),\(unhcr),\(family),\(given),\(sex),\(birth),\(nationality),\(arrival),SEA,\(status),\(statusDate),N,,FOOD"
     }
 
@@ -80,8 +82,10 @@ enum Rows {
 
     static let shelterHeader = "case_id,family_name,given_name,sex,birth_date,nationality,identification_date,admission_date,discharge_date,exploitation,sector,exploitation_country,referral,assistance,consent_to_share"
 
-    static func shelter(_ n: Int, sex: String = "F", birth: String = "1990-05-17", nationality: String = "IDN", admission: String = "2012-03-01",
-                        family: String = "Lestari", given: String = "Siti") -> String {
+    static func shelter(
+        _ n: Int, sex: String = "F", birth: String = "1990-05-17", nationality: String = "IDN", admission: String = "2012-03-01",
+        family: String = "Lestari", given: String = "Siti"
+    ) -> String {
         "\(caseID(n)),\(family),\(given),\(sex),\(birth),\(nationality),\(admission),\(admission),,LABOUR,DOMESTIC_WORK,MYS,POLICE,MEDICAL;PSYCHOSOCIAL,Y"
     }
 

@@ -4,8 +4,10 @@ import Testing
 @testable import Emit
 
 struct ChartTests {
-    @Test(arguments: [(0, [0, 1]), (1, [0, 1]), (4, [0, 1, 2, 3, 4]), (7, [0, 2, 4, 6, 8]), (1049, [0, 500, 1000, 1500]),
-                      (2247, [0, 1000, 2000, 3000]), (100, [0, 20, 40, 60, 80, 100])])
+    @Test(arguments: [
+        (0, [0, 1]), (1, [0, 1]), (4, [0, 1, 2, 3, 4]), (7, [0, 2, 4, 6, 8]), (1049, [0, 500, 1000, 1500]),
+        (2247, [0, 1000, 2000, 3000]), (100, [0, 20, 40, 60, 80, 100]),
+    ])
     func niceTicks(_ max: Int, _ expected: [Int]) {
         let count = max == 1049 || max == 2247 ? 4 : 5
         #expect(LinearScale.niceTicks(max: max, count: count) == expected)
@@ -49,8 +51,9 @@ struct ChartTests {
     }
 
     @Test func thePyramidMeetsAtTheCentre() {
-        let svg = Chart.pyramid([Chart.PyramidRow("0-4", female: 10, male: 20), Chart.PyramidRow("5-11", female: 0, male: 5)],
-                                id: "p", title: "Pyramid", width: 560)
+        let svg = Chart.pyramid(
+            [Chart.PyramidRow("0-4", female: 10, male: 20), Chart.PyramidRow("5-11", female: 0, male: 5)],
+            id: "p", title: "Pyramid", width: 560)
         let r = Self.rects(svg)
         #expect(r.count == 4)
         // Oldest on top: the first row drawn is 5-11.
@@ -62,8 +65,9 @@ struct ChartTests {
     }
 
     @Test func theTrendBreaksWhereAValueIsMissing() {
-        let svg = Chart.trend([Chart.Series("m", [("2012-01", 10), ("2012-02", nil), ("2012-03", 20)], cssClass: "s1")],
-                              labels: ["2012-01", "2012-02", "2012-03"], id: "tr", title: "Trend")
+        let svg = Chart.trend(
+            [Chart.Series("m", [("2012-01", 10), ("2012-02", nil), ("2012-03", 20)], cssClass: "s1")],
+            labels: ["2012-01", "2012-02", "2012-03"], id: "tr", title: "Trend")
         let d = svg.components(separatedBy: " d=\"")[1].prefix { $0 != "\"" }
         #expect(d.filter { $0 == "M" }.count == 2 && !d.contains("L"))
         #expect(svg.contains("<desc id=\"tr-d\">m: 2012-01 10, 2012-03 20</desc>"))

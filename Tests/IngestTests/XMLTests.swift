@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import Ingest
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A record's line and values, copied out of the reader's buffer (list items joined by NUL).
@@ -39,18 +39,20 @@ func submission(_ body: String, attributes: String = "kind=\"detention\" facilit
 
 struct XMLReaderTests {
     @Test func recordsWithTheirLinesAndValues() throws {
-        let (o, records) = readXML(submission("""
-          <migrant>
-            <caseId> IDN-2011-004512 </caseId>
-            <sex>m</sex><birthDate>1989</birthDate>
-            <familyName><![CDATA[Rahimi & sons]]></familyName>
-            <services><code>MEDICAL</code><code> </code><code>FOOD</code></services>
-            <vulnerabilities/>
-          </migrant>
-          <migrant
-             ><caseId>IDN-2011-004513</caseId></migrant>
+        let (o, records) = readXML(
+            submission(
+                """
+                  <migrant>
+                    <caseId> IDN-2011-004512 </caseId>
+                    <sex>m</sex><birthDate>1989</birthDate>
+                    <familyName><![CDATA[Rahimi & sons]]></familyName>
+                    <services><code>MEDICAL</code><code> </code><code>FOOD</code></services>
+                    <vulnerabilities/>
+                  </migrant>
+                  <migrant
+                     ><caseId>IDN-2011-004513</caseId></migrant>
 
-        """))
+                """))
         #expect(o.findings.isEmpty && !o.rejected)
         #expect(records.map(\.line) == [3, 10])
         #expect(records[0][.case_id] == "IDN-2011-004512")
@@ -63,11 +65,11 @@ struct XMLReaderTests {
 
     @Test func anyPrefixAndXsiAttributesAreFine() {
         let text = """
-        <?xml version="1.0"?>
-        <s:submission xmlns:s="\(ns)" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="\(ns) http://127.0.0.1:9/x.xsd" kind="shelter" facility="SH-JKT" period="2012-03" revision="+02">
-          <s:victim><s:caseId>IDN-2012-500001</s:caseId><s:assistance><s:code>MEDICAL</s:code></s:assistance></s:victim>
-        </s:submission>
-        """
+            <?xml version="1.0"?>
+            <s:submission xmlns:s="\(ns)" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="\(ns) http://127.0.0.1:9/x.xsd" kind="shelter" facility="SH-JKT" period="2012-03" revision="+02">
+              <s:victim><s:caseId>IDN-2012-500001</s:caseId><s:assistance><s:code>MEDICAL</s:code></s:assistance></s:victim>
+            </s:submission>
+            """
         let (o, records) = readXML(text, name: "shelter_SH-JKT_2012-03_r2.xml")
         #expect(o.findings.isEmpty)
         #expect(records.count == 1)
@@ -75,8 +77,10 @@ struct XMLReaderTests {
     }
 
     @Test func theDeclaredEncodingIsIgnored() {
-        let (o, records) = readXML(submission("<migrant><familyName>Müller</familyName></migrant>\n",
-                                              prolog: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"))
+        let (o, records) = readXML(
+            submission(
+                "<migrant><familyName>Müller</familyName></migrant>\n",
+                prolog: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"))
         #expect(o.findings.isEmpty)
         #expect(records.first?[.family_name] == "Müller")
     }
@@ -103,11 +107,13 @@ struct XMLReaderTests {
         Bad(name: "period of the wrong form", text: submission("", attributes: "kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-3\""), code: .XML_SCHEMA, line: 2),
         Bad(name: "revision zero", text: submission("", attributes: "kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-03\" revision=\"0\""), code: .XML_SCHEMA, line: 2),
         Bad(name: "wrong namespace", text: "<submission xmlns=\"urn:other\" kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-03\"/>", code: .XML_SCHEMA, line: 1),
-        Bad(name: "kind disagrees", text: submission("", attributes: "kind=\"shelter\" facility=\"IDC-TPI\" period=\"2012-03\""), code: .ENVELOPE_MISMATCH, line: nil,
+        Bad(
+            name: "kind disagrees", text: submission("", attributes: "kind=\"shelter\" facility=\"IDC-TPI\" period=\"2012-03\""), code: .ENVELOPE_MISMATCH, line: nil,
             message: "the root element says kind='shelter' but the file name says 'detention'"),
         Bad(name: "facility disagrees", text: submission("", attributes: "kind=\"detention\" facility=\"IDC-JKT\" period=\"2012-03\""), code: .ENVELOPE_MISMATCH, line: nil),
         Bad(name: "period disagrees", text: submission("", attributes: "kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-02\""), code: .ENVELOPE_MISMATCH, line: nil),
-        Bad(name: "revision disagrees", text: submission("", attributes: "kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-03\" revision=\"2\""), code: .ENVELOPE_MISMATCH, line: nil,
+        Bad(
+            name: "revision disagrees", text: submission("", attributes: "kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-03\" revision=\"2\""), code: .ENVELOPE_MISMATCH, line: nil,
             message: "the root element says revision='2' but the file name says '1'"),
         Bad(name: "revision missing for r2", text: submission(""), file: "detention_IDC-TPI_2012-03_r2.xml", code: .ENVELOPE_MISMATCH, line: nil),
         Bad(name: "not well-formed", text: submission("<migrant>\n<sex>M</sex>\n"), code: .XML_MALFORMED, line: 5),
@@ -181,37 +187,55 @@ struct XMLAttackTests {
     static func attacks() -> [(String, String)] {
         let s = secretPath
         return [
-            ("XXE aimed at a local file", """
-            <?xml version="1.0"?>
-            <!DOCTYPE submission [ <!ENTITY xxe SYSTEM "file://\(s)"> ]>
-            <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"><migrant><caseId>&xxe;</caseId></migrant></submission>
-            """),
-            ("billion laughs", """
-            <?xml version="1.0"?>
-            <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-            <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-            <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;"><!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
-            <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;"><!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
-            <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;"><!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
-            <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"><migrant><familyName>&lol9;</familyName></migrant></submission>
-            """),
-            ("quadratic blowup", "<?xml version=\"1.0\"?>\n<!DOCTYPE submission [<!ENTITY a \"" + String(repeating: "x", count: 100_000) + "\">]>\n<submission xmlns=\"\(ns)\" kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-03\"><migrant><familyName>"
-                + String(repeating: "&a;", count: 50_000) + "</familyName></migrant></submission>"),
-            ("external DTD", """
-            <?xml version="1.0"?>
-            <!DOCTYPE submission SYSTEM "file://\(s)">
-            <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"/>
-            """),
-            ("external DTD over the network", """
-            <?xml version="1.0"?>
-            <!DOCTYPE submission PUBLIC "-//X//DTD X//EN" "http://127.0.0.1:9/x.dtd">
-            <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"/>
-            """),
-            ("parameter entity", """
-            <?xml version="1.0"?>
-            <!DOCTYPE submission [<!ENTITY % p SYSTEM "file://\(s)"> %p;]>
-            <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"/>
-            """),
+            (
+                "XXE aimed at a local file",
+                """
+                <?xml version="1.0"?>
+                <!DOCTYPE submission [ <!ENTITY xxe SYSTEM "file://\(s)"> ]>
+                <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"><migrant><caseId>&xxe;</caseId></migrant></submission>
+                """
+            ),
+            (
+                "billion laughs",
+                """
+                <?xml version="1.0"?>
+                <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+                <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+                <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;"><!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+                <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;"><!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+                <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;"><!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
+                <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"><migrant><familyName>&lol9;</familyName></migrant></submission>
+                """
+            ),
+            (
+                "quadratic blowup",
+                "<?xml version=\"1.0\"?>\n<!DOCTYPE submission [<!ENTITY a \"" + String(repeating: "x", count: 100_000) + "\">]>\n<submission xmlns=\"\(ns)\" kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-03\"><migrant><familyName>"
+                    + String(repeating: "&a;", count: 50_000) + "</familyName></migrant></submission>"
+            ),
+            (
+                "external DTD",
+                """
+                <?xml version="1.0"?>
+                <!DOCTYPE submission SYSTEM "file://\(s)">
+                <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"/>
+                """
+            ),
+            (
+                "external DTD over the network",
+                """
+                <?xml version="1.0"?>
+                <!DOCTYPE submission PUBLIC "-//X//DTD X//EN" "http://127.0.0.1:9/x.dtd">
+                <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"/>
+                """
+            ),
+            (
+                "parameter entity",
+                """
+                <?xml version="1.0"?>
+                <!DOCTYPE submission [<!ENTITY % p SYSTEM "file://\(s)"> %p;]>
+                <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03"/>
+                """
+            ),
             ("doctype after a comment", "<?xml version=\"1.0\"?>\n<!-- hi -->\n<!DOCTYPE submission>\n<submission xmlns=\"\(ns)\" kind=\"detention\" facility=\"IDC-TPI\" period=\"2012-03\"/>"),
         ]
     }
@@ -264,18 +288,18 @@ struct SchemaFileTests {
 /// wrong or unusual. Its "valid" must never be libxml2's "invalid", nor the other way round.
 struct StructureCheckTests {
     static let base = """
-    <?xml version="1.0" encoding="UTF-8"?>
-    <!-- a comment -->
-    <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03">
-      <?pi data?>
-      <migrant>
-        <caseId>IDN-2011-004512</caseId><sex>M</sex>
-        <services><code>FOOD</code> <code/><!-- c --></services>
-        <familyName><![CDATA[A & B]]></familyName>
-      </migrant>
-      <migrant/>
-    </submission>
-    """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!-- a comment -->
+        <submission xmlns="\(ns)" kind="detention" facility="IDC-TPI" period="2012-03">
+          <?pi data?>
+          <migrant>
+            <caseId>IDN-2011-004512</caseId><sex>M</sex>
+            <services><code>FOOD</code> <code/><!-- c --></services>
+            <familyName><![CDATA[A & B]]></familyName>
+          </migrant>
+          <migrant/>
+        </submission>
+        """
 
     static let mutations: [(String, String, String)] = [
         ("unchanged", "", ""),
@@ -401,4 +425,3 @@ struct StructureCheckTests {
         #expect(v.fast == .valid && v.libxml2Valid && v.wellFormed)
     }
 }
-

@@ -1,7 +1,7 @@
 // Helpers shared by the test targets (a library target: test targets cannot depend on each other).
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Watches a file for any open or read while a body runs (Linux inotify).
@@ -67,23 +67,23 @@ public enum Binary {
         let folder = makeTemporaryFolder("caseload-measure")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let script = """
-        import os, signal, subprocess, sys, time
-        folder, limit = sys.argv[1], float(sys.argv[2])
-        with open(folder + "/out", "wb") as out, open(folder + "/err", "wb") as err:
-            start = time.monotonic()
-            p = subprocess.Popen(sys.argv[3:], stdout=out, stderr=err)
-            killed = False
-            while True:
-                pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-                if pid != 0:
-                    break
-                if time.monotonic() - start > limit and not killed:
-                    os.kill(p.pid, signal.SIGKILL)
-                    killed = True
-                time.sleep(0.005)
-            seconds = time.monotonic() - start
-        print("killed" if killed else os.waitstatus_to_exitcode(status), usage.ru_maxrss, seconds)
-        """
+            import os, signal, subprocess, sys, time
+            folder, limit = sys.argv[1], float(sys.argv[2])
+            with open(folder + "/out", "wb") as out, open(folder + "/err", "wb") as err:
+                start = time.monotonic()
+                p = subprocess.Popen(sys.argv[3:], stdout=out, stderr=err)
+                killed = False
+                while True:
+                    pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+                    if pid != 0:
+                        break
+                    if time.monotonic() - start > limit and not killed:
+                        os.kill(p.pid, signal.SIGKILL)
+                        killed = True
+                    time.sleep(0.005)
+                seconds = time.monotonic() - start
+            print("killed" if killed else os.waitstatus_to_exitcode(status), usage.ru_maxrss, seconds)
+            """
         let r = try run(["-c", script, folder, String(timeLimit), path] + arguments, executable: "/usr/bin/env", prefix: ["python3"])
         let parts = r.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard parts.count == 3, let kib = Int(parts[1]), let seconds = Double(parts[2]) else {
@@ -95,8 +95,10 @@ public enum Binary {
 
     public struct MeasureError: Error { public var output: String }
 
-    public static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil,
-                           executable: String? = nil, prefix: [String] = []) throws -> Result {
+    public static func run(
+        _ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil,
+        executable: String? = nil, prefix: [String] = []
+    ) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable ?? path)
         p.arguments = prefix + arguments
@@ -126,8 +128,12 @@ public func parseCSV(_ text: String) -> [[String]] {
             if c == "\"" {
                 if let d = next() {
                     if d == "\"" { cell.unicodeScalars.append("\"") } else { quoted = false; pending = d }
-                } else { quoted = false }
-            } else { cell.unicodeScalars.append(c) }
+                } else {
+                    quoted = false
+                }
+            } else {
+                cell.unicodeScalars.append(c)
+            }
             continue
         }
         switch c {

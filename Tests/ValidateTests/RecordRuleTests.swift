@@ -44,60 +44,83 @@ struct RecordRuleTests {
 
     static let failing: [Case] = [
         Case(name: "case_id missing", kind: .detention, changes: [.case_id: ""], expected: [(.REQUIRED, .case_id)], messages: ["a value is required"]),
-        Case(name: "case_id lower case", kind: .detention, changes: [.case_id: "idn-2011-004512"], expected: [(.FORMAT, .case_id)],
-             messages: ["'idn-2011-004512' is not an IOM case number like IDN-2011-004512"]),
-        Case(name: "unhcr_id malformed", kind: .detention, changes: [.unhcr_id: "354-12c00123"], expected: [(.FORMAT, .unhcr_id)],
-             messages: ["'354-12c00123' is not a UNHCR registration number like 354-12C00123"]),
+        Case(
+            name: "case_id lower case", kind: .detention, changes: [.case_id: "idn-2011-004512"], expected: [(.FORMAT, .case_id)],
+            messages: ["'idn-2011-004512' is not an IOM case number like IDN-2011-004512"]),
+        Case(
+            name: "unhcr_id malformed", kind: .detention, changes: [.unhcr_id: "354-12c00123"], expected: [(.FORMAT, .unhcr_id)],
+            messages: ["'354-12c00123' is not a UNHCR registration number like 354-12C00123"]),
         Case(name: "sex not a code", kind: .detention, changes: [.sex: "Q"], expected: [(.CODE, .sex)], messages: ["'Q' is not one of F, M, X"]),
         Case(name: "sex missing", kind: .shelter, changes: [.sex: ""], expected: [(.REQUIRED, .sex)], messages: ["a value is required"]),
-        Case(name: "birth date not a date", kind: .detention, changes: [.birth_date: "1989-13"], expected: [(.FORMAT, .birth_date)],
-             messages: ["'1989-13' is not a date (YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY)"]),
-        Case(name: "birth date in the future", kind: .detention, changes: [.birth_date: "2012-04"], expected: [(.FUTURE_DATE, .birth_date)],
-             messages: ["2012-04 is after the end of the period (2012-03-31)"]),
-        Case(name: "30 February", kind: .detention, changes: [.arrival_date: "2012-02-30"], expected: [(.FORMAT, .arrival_date)],
-             messages: ["'2012-02-30' is not a calendar date (YYYY-MM-DD or DD/MM/YYYY)"]),
+        Case(
+            name: "birth date not a date", kind: .detention, changes: [.birth_date: "1989-13"], expected: [(.FORMAT, .birth_date)],
+            messages: ["'1989-13' is not a date (YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY)"]),
+        Case(
+            name: "birth date in the future", kind: .detention, changes: [.birth_date: "2012-04"], expected: [(.FUTURE_DATE, .birth_date)],
+            messages: ["2012-04 is after the end of the period (2012-03-31)"]),
+        Case(
+            name: "30 February", kind: .detention, changes: [.arrival_date: "2012-02-30"], expected: [(.FORMAT, .arrival_date)],
+            messages: ["'2012-02-30' is not a calendar date (YYYY-MM-DD or DD/MM/YYYY)"]),
         Case(name: "one-digit day", kind: .detention, changes: [.arrival_date: "1/3/2012"], expected: [(.FORMAT, .arrival_date)], messages: ["'1/3/2012' is not a calendar date (YYYY-MM-DD or DD/MM/YYYY)"]),
-        Case(name: "arrival after the period", kind: .detention, changes: [.arrival_date: "01/04/2012"], expected: [(.FUTURE_DATE, .arrival_date)],
-             messages: ["2012-04-01 is after the end of the period (2012-03-31)"]),
-        Case(name: "unknown country", kind: .detention, changes: [.nationality: "AFGH"], expected: [(.CODE, .nationality)],
-             messages: ["'AFGH' is not an ISO 3166-1 alpha-3 country code, nor XXA, XXB, XXC or XXX"]),
+        Case(
+            name: "arrival after the period", kind: .detention, changes: [.arrival_date: "01/04/2012"], expected: [(.FUTURE_DATE, .arrival_date)],
+            messages: ["2012-04-01 is after the end of the period (2012-03-31)"]),
+        Case(
+            name: "unknown country", kind: .detention, changes: [.nationality: "AFGH"], expected: [(.CODE, .nationality)],
+            messages: ["'AFGH' is not an ISO 3166-1 alpha-3 country code, nor XXA, XXB, XXC or XXX"]),
         Case(name: "withdrawn country code", kind: .shelter, changes: [.exploitation_country: "YUG"], expected: [(.CODE, .exploitation_country)], messages: ["'YUG' is not an ISO 3166-1 alpha-3 country code, nor XXA, XXB, XXC or XXX"]),
         Case(name: "unknown interception", kind: .detention, changes: [.interception: "BOAT"], expected: [(.CODE, .interception)], messages: ["'BOAT' is not one of SEA, LAND, AIR"]),
         Case(name: "unknown status", kind: .detention, changes: [.status: "WAITING"], expected: [(.CODE, .status)], messages: ["'WAITING' is not one of PENDING_RSD, RECOGNIZED, REJECTED, RESETTLED, RETURNED, TRANSFERRED, DEPORTED, ABSCONDED, RELEASED, DECEASED"]),
-        Case(name: "exit without status_date", kind: .detention, changes: [.status: "RESETTLED"], expected: [(.REQUIRED, .status_date)],
-             messages: ["status RESETTLED is an exit status and needs a status_date"]),
-        Case(name: "boolean", kind: .detention, changes: [.unaccompanied_minor: "maybe"], expected: [(.FORMAT, .unaccompanied_minor)],
-             messages: ["'maybe' is not a boolean (Y, N, YES, NO, TRUE, FALSE, 1 or 0)"]),
-        Case(name: "unknown service item", kind: .detention, changes: [.services: "FOOD|SPA"], expected: [(.CODE, .services)],
-             messages: ["'SPA' is not one of MEDICAL, PSYCHOSOCIAL, FOOD, NFI, ACCOMMODATION, EDUCATION, INTERPRETATION, COUNSELLING, AVR_COUNSELLING"]),
+        Case(
+            name: "exit without status_date", kind: .detention, changes: [.status: "RESETTLED"], expected: [(.REQUIRED, .status_date)],
+            messages: ["status RESETTLED is an exit status and needs a status_date"]),
+        Case(
+            name: "boolean", kind: .detention, changes: [.unaccompanied_minor: "maybe"], expected: [(.FORMAT, .unaccompanied_minor)],
+            messages: ["'maybe' is not a boolean (Y, N, YES, NO, TRUE, FALSE, 1 or 0)"]),
+        Case(
+            name: "unknown service item", kind: .detention, changes: [.services: "FOOD|SPA"], expected: [(.CODE, .services)],
+            messages: ["'SPA' is not one of MEDICAL, PSYCHOSOCIAL, FOOD, NFI, ACCOMMODATION, EDUCATION, INTERPRETATION, COUNSELLING, AVR_COUNSELLING"]),
         Case(name: "unknown vulnerability", kind: .detention, changes: [.vulnerabilities: "OLD"], expected: [(.CODE, .vulnerabilities)], messages: ["'OLD' is not one of MEDICAL, DISABILITY, PREGNANT, ELDERLY, SURVIVOR_TORTURE, SURVIVOR_SGBV, VOT, SINGLE_PARENT"]),
-        Case(name: "empty required list", kind: .shelter, changes: [.assistance: " ; | "], expected: [(.REQUIRED, .assistance)],
-             messages: ["at least one item is required"]),
+        Case(
+            name: "empty required list", kind: .shelter, changes: [.assistance: " ; | "], expected: [(.REQUIRED, .assistance)],
+            messages: ["at least one item is required"]),
         Case(name: "exploitation missing", kind: .shelter, changes: [.exploitation: ""], expected: [(.REQUIRED, .exploitation)], messages: ["at least one item is required"]),
-        Case(name: "arrival before birth", kind: .detention, changes: [.birth_date: "2011-12", .arrival_date: "2011-11-02"], expected: [(.DATE_ORDER, .arrival_date)],
-             messages: ["2011-11-02 is before the birth date (2011-12-01)"]),
-        Case(name: "status_date before arrival", kind: .detention, changes: [.status: "RETURNED", .status_date: "2012-03-01", .arrival_date: "2012-03-05"],
-             expected: [(.DATE_ORDER, .status_date)], messages: ["2012-03-01 is before the arrival_date (2012-03-05)"]),
-        Case(name: "exit before the period, before arrival too", kind: .detention, changes: [.status: "TRANSFERRED", .status_date: "2011-10-01"],
-             expected: [(.DATE_ORDER, .status_date), (.OUT_OF_PERIOD, .status_date)], messages: ["2011-10-01 is before the arrival_date (2011-11-02)", "2011-10-01 is before the period 2012-03 began: the person had left before it"]),
-        Case(name: "exit before the period", kind: .detention, changes: [.status: "ABSCONDED", .status_date: "2012-02-29"],
-             expected: [(.OUT_OF_PERIOD, .status_date)], messages: ["2012-02-29 is before the period 2012-03 began: the person had left before it"]),
-        Case(name: "discharge before the period", kind: .shelter, changes: [.admission_date: "2012-01-10", .identification_date: "2012-01-05", .discharge_date: "2012-02-01"],
-             expected: [(.OUT_OF_PERIOD, .discharge_date)], messages: ["2012-02-01 is before the period 2012-03 began: the person had left before it"]),
-        Case(name: "discharge before admission", kind: .shelter, changes: [.discharge_date: "2012-02-28"],
-             expected: [(.DATE_ORDER, .discharge_date), (.OUT_OF_PERIOD, .discharge_date)], messages: ["2012-02-28 is before the admission_date (2012-03-01)", "2012-02-28 is before the period 2012-03 began: the person had left before it"]),
-        Case(name: "identification before birth", kind: .shelter, changes: [.birth_date: "2012-03-01", .identification_date: "2012-02-20", .admission_date: "2012-03-02"],
-             expected: [(.DATE_ORDER, .identification_date)], messages: ["2012-02-20 is before the birth date (2012-03-01)"]),
-        Case(name: "admission before birth", kind: .shelter, changes: [.birth_date: "2012-03", .identification_date: "2012-03-05", .admission_date: "2012-02-28"],
-             expected: [(.DATE_ORDER, .admission_date)], messages: ["2012-02-28 is before the birth date (2012-03-01)"]),
-        Case(name: "older than 110", kind: .detention, changes: [.birth_date: "1900"], expected: [(.AGE_RANGE, .birth_date)],
-             messages: ["the age at the end of 2012-03 would be 111, over 110"]),
-        Case(name: "adult marked unaccompanied minor", kind: .detention, changes: [.birth_date: "1993-07-15", .unaccompanied_minor: "yes"],
-             expected: [(.UASC_AGE, .unaccompanied_minor)], messages: ["marked as an unaccompanied minor but aged 18 at the end of 2012-03; the flag is ignored"]),
-        Case(name: "every failing field gets its own issue", kind: .detention, changes: [.sex: "Q", .nationality: "ZZZ", .services: "SPA"],
-             expected: [(.CODE, .sex), (.CODE, .nationality), (.CODE, .services)], messages: ["'Q' is not one of F, M, X", "'ZZZ' is not an ISO 3166-1 alpha-3 country code, nor XXA, XXB, XXC or XXX", "'SPA' is not one of MEDICAL, PSYCHOSOCIAL, FOOD, NFI, ACCOMMODATION, EDUCATION, INTERPRETATION, COUNSELLING, AVR_COUNSELLING"]),
-        Case(name: "a field gives only its first failing check", kind: .detention, changes: [.arrival_date: "2013-02-30"],
-             expected: [(.FORMAT, .arrival_date)], messages: ["'2013-02-30' is not a calendar date (YYYY-MM-DD or DD/MM/YYYY)"]),
+        Case(
+            name: "arrival before birth", kind: .detention, changes: [.birth_date: "2011-12", .arrival_date: "2011-11-02"], expected: [(.DATE_ORDER, .arrival_date)],
+            messages: ["2011-11-02 is before the birth date (2011-12-01)"]),
+        Case(
+            name: "status_date before arrival", kind: .detention, changes: [.status: "RETURNED", .status_date: "2012-03-01", .arrival_date: "2012-03-05"],
+            expected: [(.DATE_ORDER, .status_date)], messages: ["2012-03-01 is before the arrival_date (2012-03-05)"]),
+        Case(
+            name: "exit before the period, before arrival too", kind: .detention, changes: [.status: "TRANSFERRED", .status_date: "2011-10-01"],
+            expected: [(.DATE_ORDER, .status_date), (.OUT_OF_PERIOD, .status_date)], messages: ["2011-10-01 is before the arrival_date (2011-11-02)", "2011-10-01 is before the period 2012-03 began: the person had left before it"]),
+        Case(
+            name: "exit before the period", kind: .detention, changes: [.status: "ABSCONDED", .status_date: "2012-02-29"],
+            expected: [(.OUT_OF_PERIOD, .status_date)], messages: ["2012-02-29 is before the period 2012-03 began: the person had left before it"]),
+        Case(
+            name: "discharge before the period", kind: .shelter, changes: [.admission_date: "2012-01-10", .identification_date: "2012-01-05", .discharge_date: "2012-02-01"],
+            expected: [(.OUT_OF_PERIOD, .discharge_date)], messages: ["2012-02-01 is before the period 2012-03 began: the person had left before it"]),
+        Case(
+            name: "discharge before admission", kind: .shelter, changes: [.discharge_date: "2012-02-28"],
+            expected: [(.DATE_ORDER, .discharge_date), (.OUT_OF_PERIOD, .discharge_date)], messages: ["2012-02-28 is before the admission_date (2012-03-01)", "2012-02-28 is before the period 2012-03 began: the person had left before it"]),
+        Case(
+            name: "identification before birth", kind: .shelter, changes: [.birth_date: "2012-03-01", .identification_date: "2012-02-20", .admission_date: "2012-03-02"],
+            expected: [(.DATE_ORDER, .identification_date)], messages: ["2012-02-20 is before the birth date (2012-03-01)"]),
+        Case(
+            name: "admission before birth", kind: .shelter, changes: [.birth_date: "2012-03", .identification_date: "2012-03-05", .admission_date: "2012-02-28"],
+            expected: [(.DATE_ORDER, .admission_date)], messages: ["2012-02-28 is before the birth date (2012-03-01)"]),
+        Case(
+            name: "older than 110", kind: .detention, changes: [.birth_date: "1900"], expected: [(.AGE_RANGE, .birth_date)],
+            messages: ["the age at the end of 2012-03 would be 111, over 110"]),
+        Case(
+            name: "adult marked unaccompanied minor", kind: .detention, changes: [.birth_date: "1993-07-15", .unaccompanied_minor: "yes"],
+            expected: [(.UASC_AGE, .unaccompanied_minor)], messages: ["marked as an unaccompanied minor but aged 18 at the end of 2012-03; the flag is ignored"]),
+        Case(
+            name: "every failing field gets its own issue", kind: .detention, changes: [.sex: "Q", .nationality: "ZZZ", .services: "SPA"],
+            expected: [(.CODE, .sex), (.CODE, .nationality), (.CODE, .services)], messages: ["'Q' is not one of F, M, X", "'ZZZ' is not an ISO 3166-1 alpha-3 country code, nor XXA, XXB, XXC or XXX", "'SPA' is not one of MEDICAL, PSYCHOSOCIAL, FOOD, NFI, ACCOMMODATION, EDUCATION, INTERPRETATION, COUNSELLING, AVR_COUNSELLING"]),
+        Case(
+            name: "a field gives only its first failing check", kind: .detention, changes: [.arrival_date: "2013-02-30"],
+            expected: [(.FORMAT, .arrival_date)], messages: ["'2013-02-30' is not a calendar date (YYYY-MM-DD or DD/MM/YYYY)"]),
     ]
 
     @Test(arguments: failing)
@@ -208,4 +231,3 @@ struct RecordRuleTests {
         #expect(r.status == .PENDING_RSD && r.sex == .M && r.nationality.code == "AFG")
     }
 }
-

@@ -11,7 +11,7 @@ func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let kind: SubmissionKind = data[0] & 1 == 0 ? .detention : .shelter
     let bytes = UnsafeBufferPointer(start: data + 1, count: size - 1)
     var limits = Limits()
-    limits.maxFieldBytes = 4096   // small enough for the fuzzer to cross it
+    limits.maxFieldBytes = 4096  // small enough for the fuzzer to cross it
     limits.maxHeaderCells = 64
     var lastLine = 0
     let outcome = CSVSubmissionReader.read(bytes, kind: kind, limits: limits) { event in

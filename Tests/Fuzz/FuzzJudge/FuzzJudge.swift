@@ -6,8 +6,10 @@ import FuzzSupport
 import Emit
 import Ingest
 
-private let names = ["detention_IDC-TPI_2012-03.csv", "shelter_SH-JKT_2012-03.csv",
-                     "detention_IDC-TPI_2012-02_r2.xml", "shelter_SH-JKT_2012-02.xml"]
+private let names = [
+    "detention_IDC-TPI_2012-03.csv", "shelter_SH-JKT_2012-03.csv",
+    "detention_IDC-TPI_2012-02_r2.xml", "shelter_SH-JKT_2012-02.xml",
+]
 
 /// The first byte picks the file name (kind and format); the rest is the file.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -6,9 +6,11 @@
 public typealias FuzzTest = @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
 
 @_silgen_name("LLVMFuzzerRunDriver")
-private func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
-                                 _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                                 _ test: FuzzTest) -> Int32
+private func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ test: FuzzTest
+) -> Int32
 
 /// Runs libFuzzer with the process's arguments; never returns.
 public func runFuzzer(_ test: FuzzTest) -> Never {
