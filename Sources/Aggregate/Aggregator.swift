@@ -406,12 +406,8 @@ final class MigrantPass {
         _ history: MigrantHistory, _ p: Period, _ submissions: [UsedSubmission], _ view: SubmissionView, _ places: [Place], _ labels: Labels,
         _ recordKeys: RecordKeys
     ) {
-        self.history = history
-        self.recordKeys = recordKeys
-        self.p = p
-        self.labels = labels
-        self.view = view
-        self.places = places
+        self.history = history; self.recordKeys = recordKeys
+        self.p = p; self.labels = labels; self.view = view; self.places = places
         tallies = Tallies(.migrants, labels)
         first = p.first
         end = p.last
@@ -622,12 +618,8 @@ final class VictimPass {
     var added: [(UInt64, UInt64)] = []
 
     init(_ history: VictimHistory, _ p: Period, _ view: SubmissionView, _ places: [Place], _ recordKeys: RecordKeys) {
-        self.history = history
-        self.recordKeys = recordKeys
-        layout = history.layout
-        self.p = p
-        self.view = view
-        self.places = places
+        self.history = history; self.recordKeys = recordKeys; layout = history.layout
+        self.p = p; self.view = view; self.places = places
         tallies = Tallies(.victims, history.labels)
         cursor = history.cumulative.cursor()
     }

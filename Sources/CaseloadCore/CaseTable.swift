@@ -32,18 +32,24 @@ public final class CaseTable<Value> {
     @inline(__always)
     private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
 
-    /// The value stored for `id`.
+    /// The slot that holds `key`, or the empty slot where it would go (linear probing).
     @inline(__always)
-    public func find(_ id: CaseID) -> Value? {
-        let key = id.packed &+ 1
+    private func probe(_ key: UInt64) -> Int {
         let mask = size - 1
         var i = slot(key)
         while true {
             let k = keys[i]
-            if k == key { return values[i] }
-            if k == 0 { return nil }
+            if k == key || k == 0 { return i }
             i = (i + 1) & mask
         }
+    }
+
+    /// The value stored for `id`.
+    @inline(__always)
+    public func find(_ id: CaseID) -> Value? {
+        let key = id.packed &+ 1
+        let i = probe(key)
+        return keys[i] == key ? values[i] : nil
     }
 
     /// Asks for the memory `insertIfAbsent(id, _)` will read first.
@@ -57,14 +63,8 @@ public final class CaseTable<Value> {
     public func insertIfAbsent(_ id: CaseID, _ value: Value) -> Value? {
         if (count + 1) * 2 > size { grow() }
         let key = id.packed &+ 1
-        let mask = size - 1
-        var i = slot(key)
-        while true {
-            let k = keys[i]
-            if k == key { return values[i] }
-            if k == 0 { break }
-            i = (i + 1) & mask
-        }
+        let i = probe(key)
+        if keys[i] == key { return values[i] }
         keys[i] = key
         (values + i).initialize(to: value)
         count += 1

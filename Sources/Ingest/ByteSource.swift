@@ -214,17 +214,10 @@ struct UTF8Validator {
                 if c < 0x80 { i += 1; continue }
                 start = base + i
                 lead = c
-                lo = 0x80; hi = 0xBF
-                switch c {
-                case 0xC2...0xDF: need = 1
-                case 0xE0: need = 2; lo = 0xA0
-                case 0xE1...0xEC, 0xEE, 0xEF: need = 2
-                case 0xED: need = 2; hi = 0x9F
-                case 0xF0: need = 3; lo = 0x90
-                case 0xF1...0xF3: need = 3
-                case 0xF4: need = 3; hi = 0x8F
-                default: return (start, c)
-                }
+                guard let (continuation, first, last) = UTF8Check.lead(c) else { return (start, c) }
+                need = continuation
+                lo = first
+                hi = last
                 i += 1
             } else {
                 let c = b[i]
@@ -239,4 +232,21 @@ struct UTF8Validator {
 
     /// At the end of the stream: a sequence left open is bad at its lead.
     func finish() -> (offset: Int, byte: UInt8)? { need > 0 ? (start, lead) : nil }
+}
+
+/// Appends `n` bytes to a buffer of `count` bytes that holds `capacity`, doubling it as needed
+/// (the readers' buffers of cell and field values).
+@inline(__always)
+func appendBytes(_ p: UnsafePointer<UInt8>, _ n: Int, to buffer: inout UnsafeMutablePointer<UInt8>, count: inout Int, capacity: inout Int) {
+    if count + n > capacity {
+        var c = capacity * 2
+        while c < count + n { c *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        bigger.update(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = bigger
+        capacity = c
+    }
+    (buffer + count).update(from: p, count: n)
+    count += n
 }

@@ -361,17 +361,7 @@ public final class CSVScanner {
 
     private func appendSide(_ p: UnsafePointer<UInt8>, _ count: Int) {
         if count <= 0 { return }
-        if sideCount + count > sideCapacity {
-            var c = sideCapacity * 2
-            while c < sideCount + count { c *= 2 }
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-            bigger.update(from: side, count: sideCount)
-            side.deallocate()
-            side = bigger
-            sideCapacity = c
-        }
-        (side + sideCount).update(from: p, count: count)
-        sideCount += count
+        appendBytes(p, count, to: &side, count: &sideCount, capacity: &sideCapacity)
     }
 
     private func growCells() {

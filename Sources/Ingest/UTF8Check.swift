@@ -2,6 +2,22 @@ import CaseloadCore
 
 /// Checks a whole file for valid UTF-8 and NUL bytes before any parsing.
 public enum UTF8Check {
+    /// What a lead byte of a multi-byte UTF-8 sequence asks for (the Unicode standard's table 3-7):
+    /// how many continuation bytes, and the range of the first one; nil for a byte that cannot lead.
+    @inline(__always)
+    static func lead(_ c: UInt8) -> (continuation: Int, lo: UInt8, hi: UInt8)? {
+        switch c {
+        case 0xC2...0xDF: return (1, 0x80, 0xBF)
+        case 0xE0: return (2, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE, 0xEF: return (2, 0x80, 0xBF)
+        case 0xED: return (2, 0x80, 0x9F)
+        case 0xF0: return (3, 0x90, 0xBF)
+        case 0xF1...0xF3: return (3, 0x80, 0xBF)
+        case 0xF4: return (3, 0x80, 0x8F)
+        default: return nil
+        }
+    }
+
     /// The `ENCODING` issue of the first bad byte, for every reader.
     static func finding(_ byte: UInt8, line: Int) -> Finding {
         let what = byte == 0 ? "a NUL byte" : "a byte that is not valid UTF-8 (0x\(String(byte, radix: 16, uppercase: true)))"
@@ -23,18 +39,8 @@ public enum UTF8Check {
             let c = b[i]
             if c == 0 { return i }
             if c < 0x80 { i += 1; continue }
-            let len: Int
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: len = 2
-            case 0xE0: len = 3; lo = 0xA0
-            case 0xE1...0xEC, 0xEE, 0xEF: len = 3
-            case 0xED: len = 3; hi = 0x9F
-            case 0xF0: len = 4; lo = 0x90
-            case 0xF1...0xF3: len = 4
-            case 0xF4: len = 4; hi = 0x8F
-            default: return i
-            }
+            guard let (continuation, lo, hi) = lead(c) else { return i }
+            let len = continuation + 1
             guard i + len <= n else { return i }
             let c1 = b[i + 1]
             guard c1 >= lo, c1 <= hi else { return i }

@@ -365,17 +365,7 @@ struct SAXState {
 
     @inline(__always)
     mutating func appendValue(_ p: UnsafePointer<UInt8>, _ n: Int) {
-        if valuesCount + n > valuesCapacity {
-            var c = valuesCapacity * 2
-            while c < valuesCount + n { c *= 2 }
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-            bigger.update(from: values, count: valuesCount)
-            values.deallocate()
-            values = bigger
-            valuesCapacity = c
-        }
-        (values + valuesCount).update(from: p, count: n)
-        valuesCount += n
+        appendBytes(p, n, to: &values, count: &valuesCount, capacity: &valuesCapacity)
     }
 
     /// The bounds of `values[from..<valuesCount]` without surrounding XML white space.

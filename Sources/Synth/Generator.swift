@@ -44,16 +44,19 @@ public enum SynthGenerator {
     }
 }
 
-/// A migrant in IOM's care.
-struct Migrant {
-    var id: String
-    var unhcr: String?
-    var family: String
-    var given: String
-    var sex: String
-    var birth: String
+/// Who a synthetic person is, whichever list they are on.
+struct Person {
+    /// The case id; the names; the sex code, the birth date as written, and the nationality code.
+    var id, family, given, sex, birth, nationality: String
+    /// The birth date as a day.
     var birthDay: Day
-    var nationality: String
+}
+
+/// A migrant in IOM's care.
+@dynamicMemberLookup
+struct Migrant {
+    var person: Person
+    var unhcr: String?
     var interception: String?
     var facility: Int
     var arrival: Day
@@ -69,14 +72,9 @@ struct DetentionRow {
     var services: [String]
 }
 
+@dynamicMemberLookup
 struct Victim {
-    var id: String
-    var family: String
-    var given: String
-    var sex: String
-    var birth: String
-    var birthDay: Day
-    var nationality: String
+    var person: Person
     var exploitationCountry: String
     var exploitation: [String]
     var sector: String?
@@ -213,8 +211,8 @@ struct Generation {
         }
         let interception: String? = rng.chance(0.1) ? nil : rng.pick([("SEA", 85), ("LAND", 5), ("AIR", 10)])
         return Migrant(
-            id: caseID(year: regYear), unhcr: unhcr, family: rng.pick(Places.familyNames), given: given,
-            sex: sex, birth: b, birthDay: bd, nationality: nationality, interception: interception,
+            person: Person(id: caseID(year: regYear), family: rng.pick(Places.familyNames), given: given, sex: sex, birth: b, nationality: nationality, birthDay: bd),
+            unhcr: unhcr, interception: interception,
             facility: pickFacility(kind: .detention, open: period), arrival: arrival, status: status,
             statusDate: nil, uam: uam, vulnerabilities: vulns)
     }
@@ -336,8 +334,8 @@ struct Generation {
         let months = rng.pick([(1, 45), (2, 30), (3, 15), (4, 7), (6, 3)])
         let given = sex == "F" ? rng.pick(Places.givenNamesF) : rng.pick(Places.givenNamesM)
         return Victim(
-            id: caseID(year: p.year), family: rng.pick(Places.familyNames), given: given, sex: sex, birth: b,
-            birthDay: bd, nationality: nationality, exploitationCountry: destination, exploitation: exploitation,
+            person: Person(id: caseID(year: p.year), family: rng.pick(Places.familyNames), given: given, sex: sex, birth: b, nationality: nationality, birthDay: bd),
+            exploitationCountry: destination, exploitation: exploitation,
             sector: sector, referral: rng.chance(0.15) ? nil : rng.pick([("POLICE", 30), ("NGO", 20), ("SELF", 8), ("FAMILY", 8), ("CONSULATE", 15), ("IOM", 6), ("GOVERNMENT", 10), ("OTHER", 3)]),
             assistance: assistance, consent: rng.chance(0.6), facility: facility, identification: identification,
             admission: admission, months: months, firstPeriod: p, discharged: rng.chance(0.9))
@@ -534,3 +532,18 @@ func xmlEscape(_ s: String) -> String {
     }
     return out
 }
+
+/// `m.sex`, `v.birthDay`, …: a migrant's or a victim's own fields read through to the person.
+protocol OfAPerson {
+    var person: Person { get set }
+}
+
+extension OfAPerson {
+    subscript<T>(dynamicMember field: WritableKeyPath<Person, T>) -> T {
+        get { person[keyPath: field] }
+        set { person[keyPath: field] = newValue }
+    }
+}
+
+extension Migrant: OfAPerson {}
+extension Victim: OfAPerson {}

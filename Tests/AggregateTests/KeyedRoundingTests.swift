@@ -177,6 +177,11 @@ struct KeyedRoundingTests {
             counts: cells.mapValues(\.0), keys: cells.mapValues(\.1))
     }
 
+    /// An indicator's figures from its dimensions' cells, each (count, key).
+    static func ind(_ name: String, _ dims: (String, [String: (Int, UInt32)])...) -> IndicatorFigures {
+        IndicatorFigures(name: name, dimensions: dims.map { dim($0.0, $0.1) })
+    }
+
     static func share(
         migrants: [IndicatorFigures] = [], victims: [IndicatorFigures] = [], k: Int = 5,
         facilities: [Facility] = [idc, ch, shelter]
@@ -189,19 +194,15 @@ struct KeyedRoundingTests {
     @Test func aCellNeverShowsMoreThanTheTotalOfItsIndicator() {
         // 6 rounds down to 5; its only category 6 would round up to 10.
         let s = Self.share(migrants: [
-            IndicatorFigures(
-                name: "supported",
-                dimensions: [
-                    Self.dim("total", ["ALL": (6, Self.down)]), Self.dim("nationality", ["AFG": (6, Self.up)]),
-                ])
+            Self.ind("supported", ("total", ["ALL": (6, Self.down)]), ("nationality", ["AFG": (6, Self.up)]))
         ])
         #expect(s == ["supported total ALL": 5, "supported nationality AFG": 5])
     }
 
     @Test func servicesAreContainedByTheSupportedTotal() {
         let s = Self.share(migrants: [
-            IndicatorFigures(name: "supported", dimensions: [Self.dim("total", ["ALL": (11, Self.down)])]),
-            IndicatorFigures(name: "services", dimensions: [Self.dim("service", ["FOOD": (11, Self.up), "MEDICAL": (3, Self.up)])]),
+            Self.ind("supported", ("total", ["ALL": (11, Self.down)])),
+            Self.ind("services", ("service", ["FOOD": (11, Self.up), "MEDICAL": (3, Self.up)])),
         ])
         #expect(s == ["supported total ALL": 10, "services service FOOD": 10, "services service MEDICAL": 5])
     }
@@ -209,14 +210,7 @@ struct KeyedRoundingTests {
     @Test func sexAgeIsContainedByItsSexAndItsAgeGroup() {
         // F|18-59 (6, up: 10) is held by sex F (6, down: 5); M|0-4 (1, up: 5) by age group 0-4 (1, down: 0).
         let s = Self.share(migrants: [
-            IndicatorFigures(
-                name: "supported",
-                dimensions: [
-                    Self.dim("total", ["ALL": (20, Self.up)]),
-                    Self.dim("sex", ["F": (6, Self.down), "M": (14, Self.up)]),
-                    Self.dim("age_group", ["0-4": (1, Self.down), "18-59": (19, Self.up)]),
-                    Self.dim("sex_age", ["F|18-59": (6, Self.up), "M|0-4": (1, Self.up), "M|18-59": (13, Self.up)]),
-                ])
+            Self.ind("supported", ("total", ["ALL": (20, Self.up)]), ("sex", ["F": (6, Self.down), "M": (14, Self.up)]), ("age_group", ["0-4": (1, Self.down), "18-59": (19, Self.up)]), ("sex_age", ["F|18-59": (6, Self.up), "M|0-4": (1, Self.up), "M|18-59": (13, Self.up)]))
         ])
         #expect(s["supported sex_age F|18-59"] == 5)
         #expect(s["supported sex_age M|0-4"] == nil)  // 0: no row
@@ -227,38 +221,18 @@ struct KeyedRoundingTests {
     @Test func aFacilityIsContainedByItsProvinceAndItsPlacement() {
         // IDC-TPI sits in ID-KR and is an IDC: held first by its province, then by its placement.
         let byProvince = Self.share(migrants: [
-            IndicatorFigures(
-                name: "supported",
-                dimensions: [
-                    Self.dim("total", ["ALL": (12, Self.up)]),
-                    Self.dim("placement", ["COMMUNITY": (6, Self.up), "IDC": (6, Self.up)]),
-                    Self.dim("facility", ["IDC-TPI": (6, Self.up), "CH-MDN": (6, Self.up)]),
-                    Self.dim("province", ["ID-KR": (6, Self.down), "ID-SU": (6, Self.up)]),
-                ])
+            Self.ind("supported", ("total", ["ALL": (12, Self.up)]), ("placement", ["COMMUNITY": (6, Self.up), "IDC": (6, Self.up)]), ("facility", ["IDC-TPI": (6, Self.up), "CH-MDN": (6, Self.up)]), ("province", ["ID-KR": (6, Self.down), "ID-SU": (6, Self.up)]))
         ])
         #expect(byProvince["supported facility IDC-TPI"] == 5)
         #expect(byProvince["supported facility CH-MDN"] == 10)
         let byPlacement = Self.share(migrants: [
-            IndicatorFigures(
-                name: "supported",
-                dimensions: [
-                    Self.dim("total", ["ALL": (12, Self.up)]),
-                    Self.dim("placement", ["COMMUNITY": (6, Self.down), "IDC": (6, Self.up)]),
-                    Self.dim("facility", ["IDC-TPI": (6, Self.up), "CH-MDN": (6, Self.up)]),
-                    Self.dim("province", ["ID-KR": (6, Self.up), "ID-SU": (6, Self.up)]),
-                ])
+            Self.ind("supported", ("total", ["ALL": (12, Self.up)]), ("placement", ["COMMUNITY": (6, Self.down), "IDC": (6, Self.up)]), ("facility", ["IDC-TPI": (6, Self.up), "CH-MDN": (6, Self.up)]), ("province", ["ID-KR": (6, Self.up), "ID-SU": (6, Self.up)]))
         ])
         #expect(byPlacement["supported facility CH-MDN"] == 5)
         #expect(byPlacement["supported facility IDC-TPI"] == 10)
         // A victims' facility: its province only (assisted has no placement).
         let victims = Self.share(victims: [
-            IndicatorFigures(
-                name: "assisted",
-                dimensions: [
-                    Self.dim("total", ["ALL": (6, Self.up)]),
-                    Self.dim("facility", ["SH-JKT": (6, Self.up)]),
-                    Self.dim("province", ["ID-JK": (6, Self.down)]),
-                ])
+            Self.ind("assisted", ("total", ["ALL": (6, Self.up)]), ("facility", ["SH-JKT": (6, Self.up)]), ("province", ["ID-JK": (6, Self.down)]))
         ])
         #expect(victims["assisted facility SH-JKT"] == 5)
     }
@@ -266,14 +240,7 @@ struct KeyedRoundingTests {
     @Test(arguments: ["XXA", "XXB", "XXC", "XXX"])
     func unknownTraffickingContainsTheStatelessRefugeesAndUnknown(_ code: String) {
         let s = Self.share(victims: [
-            IndicatorFigures(
-                name: "assisted",
-                dimensions: [
-                    Self.dim("total", ["ALL": (16, Self.up)]),
-                    Self.dim("nationality", [code: (6, Self.up), "IDN": (6, Self.up)]),
-                    Self.dim("exploitation_country", ["XXX": (6, Self.up), "MYS": (6, Self.up)]),
-                    Self.dim("trafficking", ["UNKNOWN": (6, Self.down), "INTERNATIONAL": (6, Self.up)]),
-                ])
+            Self.ind("assisted", ("total", ["ALL": (16, Self.up)]), ("nationality", [code: (6, Self.up), "IDN": (6, Self.up)]), ("exploitation_country", ["XXX": (6, Self.up), "MYS": (6, Self.up)]), ("trafficking", ["UNKNOWN": (6, Self.down), "INTERNATIONAL": (6, Self.up)]))
         ])
         #expect(s["assisted nationality \(code)"] == 5)
         #expect(s["assisted nationality IDN"] == 10)
@@ -281,11 +248,7 @@ struct KeyedRoundingTests {
         #expect(s["assisted exploitation_country MYS"] == 10)
         // The migrants' nationality XXA is not held by a trafficking cell (they have none).
         let m = Self.share(migrants: [
-            IndicatorFigures(
-                name: "supported",
-                dimensions: [
-                    Self.dim("total", ["ALL": (16, Self.up)]), Self.dim("nationality", ["XXA": (6, Self.up)]),
-                ])
+            Self.ind("supported", ("total", ["ALL": (16, Self.up)]), ("nationality", ["XXA": (6, Self.up)]))
         ])
         #expect(m["supported nationality XXA"] == 10)
     }
@@ -303,8 +266,8 @@ struct KeyedRoundingTests {
 
     @Test func theTotalOfAContainedIndicatorIsHeldByTheContainersTotal() {
         let s = Self.share(migrants: [
-            IndicatorFigures(name: "supported", dimensions: [Self.dim("total", ["ALL": (6, Self.down)]), Self.dim("status", ["RESETTLED": (6, Self.up)])]),
-            IndicatorFigures(name: "exits", dimensions: [Self.dim("total", ["ALL": (6, Self.up)]), Self.dim("status", ["RESETTLED": (6, Self.up)])]),
+            Self.ind("supported", ("total", ["ALL": (6, Self.down)]), ("status", ["RESETTLED": (6, Self.up)])),
+            Self.ind("exits", ("total", ["ALL": (6, Self.up)]), ("status", ["RESETTLED": (6, Self.up)])),
         ])
         #expect(s == ["supported total ALL": 5, "supported status RESETTLED": 5, "exits total ALL": 5, "exits status RESETTLED": 5])
     }
@@ -312,9 +275,9 @@ struct KeyedRoundingTests {
     @Test func victimsIndicatorsNest() {
         // new_cases ⊂ assisted ⊂ assisted_cumulative, down a chain: the cumulative 6 rounds down.
         let s = Self.share(victims: [
-            IndicatorFigures(name: "assisted", dimensions: [Self.dim("total", ["ALL": (6, Self.up)]), Self.dim("sex", ["F": (6, Self.up)])]),
-            IndicatorFigures(name: "new_cases", dimensions: [Self.dim("total", ["ALL": (6, Self.up)]), Self.dim("sex", ["F": (6, Self.up)])]),
-            IndicatorFigures(name: "assisted_cumulative", dimensions: [Self.dim("total", ["ALL": (6, Self.down)]), Self.dim("sex", ["F": (6, Self.up)])]),
+            Self.ind("assisted", ("total", ["ALL": (6, Self.up)]), ("sex", ["F": (6, Self.up)])),
+            Self.ind("new_cases", ("total", ["ALL": (6, Self.up)]), ("sex", ["F": (6, Self.up)])),
+            Self.ind("assisted_cumulative", ("total", ["ALL": (6, Self.down)]), ("sex", ["F": (6, Self.up)])),
         ])
         #expect(s.values.allSatisfy { $0 == 5 })
         #expect(s.count == 6)
@@ -328,11 +291,7 @@ struct KeyedRoundingTests {
             let f = PeriodFigures(
                 period: Period(p)!, migrants: [],
                 victims: [
-                    IndicatorFigures(
-                        name: "assisted_cumulative",
-                        dimensions: [
-                            Self.dim("total", ["ALL": total]), Self.dim("nationality", ["IDN": nationality]), Self.dim("assistance", ["MEDICAL": medical]),
-                        ])
+                    Self.ind("assisted_cumulative", ("total", ["ALL": total]), ("nationality", ["IDN": nationality]), ("assistance", ["MEDICAL": medical]))
                 ], caseload: [])
             return Dictionary(uniqueKeysWithValues: releases.share(f).map { ("\($0.dimension) \($0.category)", $0.value) })
         }
@@ -358,8 +317,8 @@ struct KeyedRoundingTests {
                 PeriodFigures(
                     period: Period("2012-03")!,
                     migrants: [
-                        IndicatorFigures(name: "supported", dimensions: [Self.dim("total", ["ALL": (inCare, 0)])]),
-                        IndicatorFigures(name: "in_care_end", dimensions: [Self.dim("total", ["ALL": (inCare, 0)])]),
+                        Self.ind("supported", ("total", ["ALL": (inCare, 0)])),
+                        Self.ind("in_care_end", ("total", ["ALL": (inCare, 0)])),
                         IndicatorFigures(name: "stay_median_days", dimensions: [DimensionFigures(name: "total", multiValued: false, counts: ["ALL": median])]),
                     ], victims: [], caseload: []))
         }
