@@ -56,6 +56,7 @@ case ${1:-} in
     shift
     dir=$(mktemp -d /tmp/caseload-pg.XXXXXX)
     trap 'stop "$dir"' EXIT
+    trap 'exit 143' TERM; trap 'exit 130' INT; trap 'exit 129' HUP
     env=$(start "$dir")
     # shellcheck disable=SC2086
     export $env CASELOAD_PG_BIN=$(bindir)

@@ -106,11 +106,13 @@ public struct PublishedRun: Sendable {
     /// personal value (a case id, a birth date, a name: its field is one of those, or it speaks of
     /// the birth date), and any case id in it replaced by `…`.
     static func withheld(code: String, field: String, message: String) -> String {
+        var text = message
         if ["case_id", "birth_date", "family_name", "given_name"].contains(field) || message.contains("birth") {
-            return IssueCode(rawValue: code)?.explanation.meaning ?? "(withheld: the message quotes a personal value)"
+            text = IssueCode(rawValue: code)?.explanation.meaning ?? "(withheld: the message quotes a personal value)"
         }
+        // The meanings quote an example case id too: no string shaped like one is stored.
         let pattern = try! NSRegularExpression(pattern: "[A-Z]{3}-[0-9]{4}-[0-9]{6}")
-        return pattern.stringByReplacingMatches(in: message, range: NSRange(message.startIndex..., in: message), withTemplate: "…")
+        return pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "…")
     }
 
     /// RFC 4180, as caseload writes it (issues.csv).

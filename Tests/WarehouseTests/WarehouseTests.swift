@@ -79,11 +79,11 @@ struct WarehouseTests {
     static func resubmittedSample() throws -> String {
         let folder = makeTemporaryFolder("caseload-warehouse-input") + "/Input"
         try FileManager.default.copyItem(atPath: sample, toPath: folder)
-        let original = folder + "/2012/03/shelter_SH-JKT_2012-03.csv"
+        let original = folder + "/2012/03/shelter_SH-BTM_2012-03.csv"
         let text = try String(contentsOfFile: original, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         // The resubmission drops the file's last record.
-        try (lines.dropLast(2).joined(separator: "\n") + "\n").write(toFile: folder + "/2012/03/shelter_SH-JKT_2012-03_r2.csv", atomically: true, encoding: .utf8)
+        try (lines.dropLast(2).joined(separator: "\n") + "\n").write(toFile: folder + "/2012/03/shelter_SH-BTM_2012-03_r2.csv", atomically: true, encoding: .utf8)
         return folder
     }
 
@@ -125,16 +125,12 @@ struct WarehouseTests {
         // another connection, reading all the while, sees the old run or the new one, never a mix.
         let changed = try Self.output(try Self.resubmittedSample(), "resubmitted")
         let before = try db.sql(Self.readerQuery).stdout
-        let readers = Process()
-        readers.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var readerEnv = db.env
         readerEnv["PGUSER"] = "postgres"
-        readers.environment = readerEnv
         let seenFile = makeTemporaryFolder("caseload-readers") + "/seen"
-        readers.arguments = ["bash", "-c", "for i in $(seq 1 400); do psql -X -qAt -c \"\(Self.readerQuery)\"; done > \(seenFile)"]
-        try readers.run()
+        let readers = try Spawned(["/bin/bash", "-c", "for i in $(seq 1 400); do psql -X -qAt -c \"\(Self.readerQuery)\"; done > \(seenFile)"], environment: readerEnv)
         let published = try db.caseload(["publish", "--output", changed, "--office", "IDN"], as: "office_idn")
-        readers.waitUntilExit()
+        #expect(readers.wait() == 0)
         #expect(published.status == 0, "\(published.stderr)")
         let after = try db.sql(Self.readerQuery).stdout
         #expect(before != after)
@@ -230,14 +226,11 @@ struct WarehouseTests {
         try db.offices()
         let out = try Self.output(Self.sample, "busy")
         let lock = (out as NSString).deletingLastPathComponent + "/.Output.lock"
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [lock, "sleep", "5"]
-        try holder.run()
+        let holder = try Spawned(["/usr/bin/flock", lock, "sleep", "5"])
         usleep(300_000)
         let r = try db.caseload(["publish", "--output", out, "--office", "IDN"], as: "office_idn")
-        holder.terminate()
-        holder.waitUntilExit()
+        holder.signal(SIGTERM)
+        holder.wait()
         #expect(r.status == 3 && r.stderr.contains("a run is in progress"), "\(r.stderr)")
         #expect(try db.sql("SELECT count(*) FROM caseload.runs").stdout == "0\n")
     }
@@ -266,22 +259,9 @@ struct WarehouseTests {
         #expect(try Binary.run(["publish", "--output", old, "--office", "IDN"], environment: env).status == 0)
         let before = try sql(Self.readerQuery).stdout
         // Another session holds the issues table; the publish deletes figures and files, then waits.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        holder.arguments = ["-X", "-q"]
-        holder.environment = env
-        let input = Pipe()
-        holder.standardInput = input
-        try holder.run()
-        input.fileHandleForWriting.write(Data("BEGIN; LOCK TABLE caseload.issues IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60);\n".utf8))
+        let holder = try Spawned(["/usr/bin/psql", "-X", "-q", "-c", "BEGIN; LOCK TABLE caseload.issues IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60);"], environment: env, capture: true)
         let changed = try Self.output(try Self.resubmittedSample(), "new")
-        let publisher = Process()
-        publisher.executableURL = URL(fileURLWithPath: Binary.path)
-        publisher.arguments = ["publish", "--output", changed, "--office", "IDN"]
-        publisher.environment = env
-        let err = Pipe()
-        publisher.standardError = err
-        try publisher.run()
+        let publisher = try Spawned([Binary.path, "publish", "--output", changed, "--office", "IDN"], environment: env, capture: true)
         // Until the publish waits for the lock, after its deletes.
         var waiting = false
         for _ in 0..<200 where !waiting {
@@ -291,10 +271,10 @@ struct WarehouseTests {
         #expect(waiting)
         let bin = Self.environment["CASELOAD_PG_BIN"]!
         _ = try Binary.run(["-u", "postgres", "--", bin + "/pg_ctl", "-D", dir + "/data", "-m", "immediate", "-w", "stop"], executable: "/usr/sbin/runuser")
-        publisher.waitUntilExit()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        holder.terminate()
-        #expect(publisher.terminationStatus == 4, "\(message)")
+        let message = String(decoding: publisher.readOutput().1, as: UTF8.self)
+        #expect(publisher.wait() == 4, "\(message)")
+        _ = holder.readOutput()
+        holder.wait()
         #expect(message.contains("nothing was changed") || message.contains("failed"), "\(message)")
         _ = try Binary.run(
             ["-u", "postgres", "--", bin + "/pg_ctl", "-D", dir + "/data", "-l", dir + "/server.log", "-w", "-o", "-k \(dir) -c listen_addresses='' -p 54339", "start"],
