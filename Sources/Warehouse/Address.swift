@@ -14,6 +14,14 @@ public struct WarehouseAddress: Sendable, Equatable, CustomStringConvertible {
     public var user: String
     public var password: String?
     public var database: String
+    /// libpq's `sslmode` for a TCP host (`disable`, `prefer`, `require`, `verify-full`; `prefer`
+    /// when unset, as libpq); a Unix socket never uses TLS.
+    public var tls: TLSMode = .prefer
+
+    public enum TLSMode: String, Sendable, Equatable, CaseIterable {
+        case disable, prefer, require
+        case verifyFull = "verify-full"
+    }
 
     /// The socket file of a Unix-socket address (`FOLDER/.s.PGSQL.PORT`, as libpq names it).
     public var socketPath: String? { socketFolder.map { "\($0)/.s.PGSQL.\(port)" } }
@@ -29,9 +37,12 @@ public struct WarehouseAddress: Sendable, Equatable, CustomStringConvertible {
         let host = environment["PGHOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/run/postgresql"
         let database = environment["PGDATABASE"].flatMap { $0.isEmpty ? nil : $0 } ?? user
         let password = environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-        return host.hasPrefix("/")
+        var address =
+            host.hasPrefix("/")
             ? WarehouseAddress(host: nil, socketFolder: host, port: port, user: user, password: password, database: database)
             : WarehouseAddress(host: host, socketFolder: nil, port: port, user: user, password: password, database: database)
+        if let mode = environment["PGSSLMODE"], !mode.isEmpty { address.tls = try tlsMode(mode) }
+        return address
     }
 
     /// `postgresql://user[:password]@host[:port]/db` (or `postgres://`); user and password may be
@@ -65,16 +76,25 @@ public struct WarehouseAddress: Sendable, Equatable, CustomStringConvertible {
             port = try portNumber(String(authority[authority.index(after: colon)...]))
         }
         var socketFolder: String?
-        for pair in query.split(separator: "&") where pair.hasPrefix("host=") {
-            socketFolder = try decoded(pair.dropFirst(5))
+        var tls = try environment["PGSSLMODE"].flatMap { $0.isEmpty ? nil : $0 }.map(tlsMode) ?? .prefer
+        for pair in query.split(separator: "&") {
+            if pair.hasPrefix("host=") { socketFolder = try decoded(pair.dropFirst(5)) }
+            if pair.hasPrefix("sslmode=") { tls = try tlsMode(try decoded(pair.dropFirst(8))) }
         }
         guard !database.isEmpty, !database.contains("/") else { throw bad }
         let who = user ?? environment["PGUSER"] ?? currentUser()
         if let socketFolder {
-            return WarehouseAddress(host: nil, socketFolder: socketFolder, port: port, user: who, password: password, database: try decoded(Substring(database)))
+            return WarehouseAddress(host: nil, socketFolder: socketFolder, port: port, user: who, password: password, database: try decoded(Substring(database)), tls: tls)
         }
         guard !host.isEmpty else { throw bad }
-        return WarehouseAddress(host: host, socketFolder: nil, port: port, user: who, password: password, database: try decoded(Substring(database)))
+        return WarehouseAddress(host: host, socketFolder: nil, port: port, user: who, password: password, database: try decoded(Substring(database)), tls: tls)
+    }
+
+    static func tlsMode(_ s: String) throws(ConfigurationError) -> TLSMode {
+        guard let m = TLSMode(rawValue: s) else {
+            throw ConfigurationError("the warehouse sslmode '\(s.prefix(20))' is not one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return m
     }
 
     static func portNumber(_ s: String) throws(ConfigurationError) -> Int {

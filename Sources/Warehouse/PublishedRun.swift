@@ -129,15 +129,21 @@ public struct PublishedRun: Sendable {
                 if c == "\"" {
                     if let n = next() {
                         if n == "\"" { cell.unicodeScalars.append("\"") } else { quoted = false; pending = n }
-                    } else { quoted = false }
-                } else { cell.unicodeScalars.append(c) }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cell.unicodeScalars.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
                 row.append(cell); cell = ""
             } else if c == "\n" {
                 row.append(cell); rows.append(row); row = []; cell = ""
-            } else { cell.unicodeScalars.append(c) }
+            } else {
+                cell.unicodeScalars.append(c)
+            }
         }
         if !cell.isEmpty || !row.isEmpty { row.append(cell); rows.append(row) }
         return rows

@@ -4,6 +4,7 @@ import Emit
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 
 /// The offices' shared PostgreSQL warehouse (docs/warehouse.md): `caseload warehouse init` makes or
@@ -43,7 +44,7 @@ public enum Warehouse {
     public static func initialize(_ address: WarehouseAddress) throws(Failure) -> String {
         try blocking(address) { connection, logger in
             try await connection.query("SELECT pg_advisory_lock(7245301)", logger: logger)
-            defer { Task { _ = try? await connection.query("SELECT pg_advisory_unlock(7245301)", logger: logger) } }
+            // A session lock: closing the connection at the end releases it, also after an error.
             try await connection.query("CREATE SCHEMA IF NOT EXISTS caseload", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS caseload.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
@@ -98,12 +99,14 @@ public enum Warehouse {
                     try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM caseload.\(table) WHERE office = $1", binds: binds([office])), logger: logger)
                 }
                 try await insertFigures(connection, logger, office, run)
-                try await insertRows(connection, logger, office, table: "files",
-                                     columns: ["path", "sha256", "kind", "facility", "period", "revision", "format", "outcome", "records_accepted", "records_rejected"],
-                                     types: ["text", "text", "text", "text", "text", "integer", "text", "text", "integer", "integer"], rows: run.files)
-                try await insertRows(connection, logger, office, table: "issues",
-                                     columns: ["severity", "code", "file", "line", "facility", "period", "field", "message"],
-                                     types: ["text", "text", "text", "integer", "text", "text", "text", "text"], rows: run.issues)
+                try await insertRows(
+                    connection, logger, office, table: "files",
+                    columns: ["path", "sha256", "kind", "facility", "period", "revision", "format", "outcome", "records_accepted", "records_rejected"],
+                    types: ["text", "text", "text", "text", "text", "integer", "text", "text", "integer", "integer"], rows: run.files)
+                try await insertRows(
+                    connection, logger, office, table: "issues",
+                    columns: ["severity", "code", "file", "line", "facility", "period", "field", "message"],
+                    types: ["text", "text", "text", "integer", "text", "text", "text", "text"], rows: run.issues)
                 try await connection.query(
                     """
                     INSERT INTO caseload.runs (office, run_sha256, tool_version, options, published_at) VALUES (\(office), \(run.runSHA256), \(run.toolVersion), \(run.optionsJSON)::jsonb, now())
@@ -112,7 +115,7 @@ public enum Warehouse {
                 try await connection.query("COMMIT", logger: logger)
                 return .loaded(figures: run.figures.count, files: run.files.count, issues: run.issues.count)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
                 throw error
             }
         }
@@ -168,7 +171,7 @@ public enum Warehouse {
             logger.logLevel = .critical
             let connection: PostgresConnection
             do {
-                connection = try await PostgresConnection.connect(configuration: configuration(address), id: 1, logger: logger)
+                connection = try await PostgresConnection.connect(configuration: try configuration(address), id: 1, logger: logger)
             } catch {
                 box.result = .failure(.warehouse("cannot reach the warehouse at \(address): \(reason(error))"))
                 done.signal()
@@ -181,24 +184,38 @@ public enum Warehouse {
             } catch {
                 box.result = .failure(.warehouse("the warehouse at \(address) failed: \(reason(error)); nothing was changed"))
             }
-            try? await connection.close()
+            if !connection.isClosed { try? await connection.close() }
             done.signal()
         }
         done.wait()
         return try box.result!.get()
     }
 
-    static func configuration(_ a: WarehouseAddress) -> PostgresConnection.Configuration {
+    static func configuration(_ a: WarehouseAddress) throws -> PostgresConnection.Configuration {
         if let socket = a.socketPath {
             return PostgresConnection.Configuration(unixSocketPath: socket, username: a.user, password: a.password, database: a.database)
         }
-        return PostgresConnection.Configuration(host: a.host!, port: a.port, username: a.user, password: a.password, database: a.database, tls: .disable)
+        return PostgresConnection.Configuration(host: a.host!, port: a.port, username: a.user, password: a.password, database: a.database, tls: try tls(a.tls))
+    }
+
+    /// libpq's meanings: `prefer` and `require` encrypt without checking the certificate,
+    /// `verify-full` checks it and the host name against the system's trust roots.
+    static func tls(_ mode: WarehouseAddress.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(try NIOSSLContext(configuration: unverified))
+        case .require: return .require(try NIOSSLContext(configuration: unverified))
+        case .verifyFull: return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
     }
 
     /// The server's own words where it gave some.
     static func reason(_ e: any Error) -> String {
         if let p = e as? PSQLError {
             if let m = p.serverInfo?[.message] { return m }
+            if p.code == .serverClosedConnection || p.code == .uncleanShutdown { return "the server closed the connection" }
             return "\(p.code)"
         }
         return "\(e)"

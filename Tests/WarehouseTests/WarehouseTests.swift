@@ -80,10 +80,11 @@ struct WarehouseTests {
         let folder = makeTemporaryFolder("caseload-warehouse-input") + "/Input"
         try FileManager.default.copyItem(atPath: sample, toPath: folder)
         let original = folder + "/2012/03/shelter_SH-BTM_2012-03.csv"
-        let text = try String(contentsOfFile: original, encoding: .utf8)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        // The resubmission drops the file's last record.
-        try (lines.dropLast(2).joined(separator: "\n") + "\n").write(toFile: folder + "/2012/03/shelter_SH-BTM_2012-03_r2.csv", atomically: true, encoding: .utf8)
+        // The resubmission drops the file's last record (bytes, not Characters: "\r\n" is one
+        // Character in Swift, and the sample's lines end so).
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: original)))
+        let lastStart = bytes.dropLast().lastIndex(of: UInt8(ascii: "\n"))! + 1
+        try Data(bytes[..<lastStart]).write(to: URL(fileURLWithPath: folder + "/2012/03/shelter_SH-BTM_2012-03_r2.csv"))
         return folder
     }
 
@@ -97,8 +98,9 @@ struct WarehouseTests {
         #expect(second.status == 0 && second.stderr.contains("at version 1, the latest: nothing to do"), "\(second.stderr)")
         #expect(try db.sql("SELECT count(*) FROM caseload.schema_version").stdout == "1\n")
         // Every table of an office has row-level security.
-        #expect(try db.sql("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'caseload'::regnamespace AND relrowsecurity").stdout
-            == "figures,files,issues,runs\n")
+        #expect(
+            try db.sql("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'caseload'::regnamespace AND relrowsecurity").stdout
+                == "figures,files,issues,runs\n")
     }
 
     @Test func publishTwiceThenAResubmissionReplacesEveryRow() throws {
@@ -136,7 +138,8 @@ struct WarehouseTests {
         #expect(before != after)
         let seen = Set(try String(contentsOfFile: seenFile, encoding: .utf8).split(separator: "\n").map { String($0) + "\n" })
         #expect(!seen.isEmpty && seen.isSubset(of: [before, after]), "a reader saw a mix: \(seen.subtracting([before, after]))")
-        #expect(try db.sql("SELECT count(*) FROM caseload.files WHERE office = 'IDN' AND path LIKE '%_r2.csv'").stdout == "1\n")
+        let r2 = try db.sql("SELECT path, outcome FROM caseload.files WHERE office = 'IDN' AND path LIKE '%SH-BTM_2012-03%' ORDER BY path").stdout
+        #expect(r2 == "2012/03/shelter_SH-BTM_2012-03.csv|superseded\n2012/03/shelter_SH-BTM_2012-03_r2.csv|accepted\n", "\(r2)")
         #expect(try db.sql("SELECT count(*) FROM caseload.files WHERE office = 'IDN'").stdout == "324\n")
     }
 
@@ -215,6 +218,8 @@ struct WarehouseTests {
         // Bad addresses: exit 2 with a line that names no password; an unreachable one: exit 4.
         let bad = try db.caseload(["publish", "--output", out, "--office", "IDN", "--warehouse", "mysql://u:hunter2@h/db"])
         #expect(bad.status == 2 && !bad.stderr.contains("hunter2"))
+        let sslmode = try db.caseload(["warehouse", "init", "--warehouse", "postgresql://u:hunter2@h/db?sslmode=allow-all"])
+        #expect(sslmode.status == 2 && sslmode.stderr.contains("sslmode 'allow-all' is not one of disable, prefer, require, verify-full") && !sslmode.stderr.contains("hunter2"), "\(sslmode.stderr)")
         let unreachable = try db.caseload(["warehouse", "init", "--warehouse", "postgresql://u:hunter2@127.0.0.1:9/db"])
         #expect(unreachable.status == 4 && unreachable.stderr.contains("cannot reach the warehouse at 127.0.0.1:9/db") && !unreachable.stderr.contains("hunter2"), "\(unreachable.stderr)")
     }
