@@ -30,8 +30,8 @@ run: release ## Build and run the whole job on Input/, writing Output/
 	if [ $$rc -eq 1 ]; then echo "caseload: reports written; some files or records were rejected (see Output/issues.csv)"; exit 0; fi; \
 	exit $$rc
 
-test: build check-xsd format-check ## Build and run every test (unit, end-to-end, hostile input, xmllint against the XSDs, the format)
-	$(SWIFT) test
+test: build check-xsd format-check ## Build and run every test (unit, end-to-end, hostile input, the warehouse on a throwaway PostgreSQL, xmllint, the format)
+	scripts/pg-cluster.sh run $(SWIFT) test
 
 FORMATTED := Sources Tests Package.swift
 
@@ -48,10 +48,10 @@ golden: build ## Rewrite the expected outputs of the golden folders from the pro
 test-sanitize: deps ## Every test under AddressSanitizer (leaks included), then under ThreadSanitizer (parallel judging)
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build/asan
 	CASELOAD_SANITIZED=address CASELOAD_BIN=.build/asan/debug/caseload LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
-	  $(SWIFT) test --sanitize=address --build-path .build/asan
+	  scripts/pg-cluster.sh run $(SWIFT) test --sanitize=address --build-path .build/asan
 	$(SWIFT) build --build-tests --sanitize=thread --build-path .build/tsan
 	CASELOAD_SANITIZED=thread CASELOAD_BIN=.build/tsan/debug/caseload TSAN_OPTIONS=halt_on_error=1 \
-	  $(SWIFT) test --sanitize=thread --build-path .build/tsan
+	  scripts/pg-cluster.sh run $(SWIFT) test --sanitize=thread --build-path .build/tsan
 
 check-xsd: deps ## The sample's XML files pass xmllint with the published XSDs
 	@set -e; for kind in detention shelter; do \

@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         .systemLibrary(
@@ -23,22 +25,28 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "CSystem"),
-        .target(name: "CaseloadCore", dependencies: ["CSystem"], swiftSettings: optimise),
+        .target(name: "CCaseload"),
+        .target(name: "CaseloadCore", dependencies: ["CCaseload"], swiftSettings: optimise),
         .target(
             name: "Ingest",
-            dependencies: ["CaseloadCore", "CSystem", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CaseloadCore", "CCaseload", "CLibXML2", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimise
         ),
         .target(name: "Validate", dependencies: ["CaseloadCore"], swiftSettings: optimise),
         .target(name: "Aggregate", dependencies: ["CaseloadCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimise),
-        .target(name: "Emit", dependencies: ["CaseloadCore", "CSystem"], swiftSettings: optimise),
-        .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "CSystem"], swiftSettings: optimise),
+        .target(name: "Emit", dependencies: ["CaseloadCore", "CCaseload"], swiftSettings: optimise),
+        .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "CCaseload"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["CaseloadCore"], swiftSettings: optimise),
+        .target(
+            name: "Warehouse",
+            dependencies: [
+                "CaseloadCore", "Emit", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "caseload",
             dependencies: [
-                "Caseload", "CaseloadCore", "Synth", "Emit",
+                "Caseload", "CaseloadCore", "Synth", "Emit", "Warehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,6 +61,7 @@ let package = Package(
             name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "Synth", "TestSupport"],
             resources: [.copy("Golden")]),
         .testTarget(name: "HostileTests", dependencies: ["TestSupport"], path: "Tests/Hostile"),
+        .testTarget(name: "WarehouseTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,7 +20,7 @@ A benchmark, not a test: it asserts nothing and prints what it measured.
     RUNS=5 Benchmarks/bench.py 1M             (best of 5 instead of 3)
     BASELINE_BIN=/path/to/old/caseload Benchmarks/bench.py 1M   (also side by side with another build)
 """
-import glob, json, os, subprocess, sys, time
+import glob, hashlib, json, os, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 BIN = os.path.join(ROOT, "..", ".build", "release", "caseload")
@@ -95,6 +95,65 @@ def peer(inp, name):
     return time.monotonic() - t, json.load(open(out))["figures"]
 
 
+def widened(out, target=120_000):
+    """A copy of the output folder whose manifest lists extra periods (copies of its reports under
+    earlier period names, with their digests) until it holds about `target` figures: the load at
+    the scale of a large office, which the generated inputs alone do not reach."""
+    wide = out + "-wide"
+    subprocess.run(["rm", "-rf", wide], check=True)
+    subprocess.run(["cp", "-r", out, wide], check=True)
+    manifest = json.load(open(os.path.join(wide, "manifest.json")))
+    reports = [o for o in manifest["outputs"] if o["path"].endswith("/report.json")]
+    def cells(r):
+        return sum(len(d.get("categories") or []) for p in ("migrants", "victims") for i in r.get(p) or [] for d in i["dimensions"])
+    loaded = [json.load(open(os.path.join(wide, o["path"]))) for o in reports]
+    figures, year, k = sum(cells(r) for r in loaded), 1900, 0
+    while figures < target:
+        r = dict(loaded[k % len(loaded)])
+        year, month = 1900 + k // 12, k % 12 + 1
+        r["period"] = "%04d-%02d" % (year, month)
+        data = json.dumps(r).encode()
+        path = "%s/report.json" % r["period"]
+        os.makedirs(os.path.join(wide, r["period"]), exist_ok=True)
+        open(os.path.join(wide, path), "wb").write(data)
+        manifest["outputs"].append({"path": path, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        figures += cells(r)
+        k += 1
+    json.dump(manifest, open(os.path.join(wide, "manifest.json"), "w"))
+    return wide, figures
+
+
+def publish(out, runs):
+    """`caseload publish` of the output into a throwaway PostgreSQL cluster (scripts/pg-cluster.sh):
+    the first load of an office, and a replacing one (the same figures under another run)."""
+    cluster = tempfile.mkdtemp(prefix="caseload-bench-pg-")
+    env = dict(os.environ, CASELOAD_PG_PORT="54349")
+    script = os.path.join(ROOT, "..", "scripts", "pg-cluster.sh")
+    try:
+        started = subprocess.run(["bash", script, "start", cluster], env=env, capture_output=True, text=True, check=True)
+        env.update(kv.split("=", 1) for kv in started.stdout.split())
+        psql = lambda sql: subprocess.run(["psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql], env=env,
+                                          capture_output=True, text=True, check=True).stdout.strip()
+        subprocess.run([BIN, "warehouse", "init"], env=env, check=True, capture_output=True)
+        psql("INSERT INTO caseload.offices VALUES ('IDN', 'postgres')")
+        times = []
+        for i in range(runs):
+            # A different run each time (the office's rows are replaced): the same folder is
+            # "already in the warehouse" once published.
+            psql("UPDATE caseload.runs SET run_sha256 = repeat('0', 64)") if i else None
+            t = time.monotonic()
+            subprocess.run([BIN, "publish", "--output", out, "--office", "IDN"], env=env, check=True, capture_output=True)
+            times.append(time.monotonic() - t)
+        figures, files, issues = psql("SELECT (SELECT count(*) FROM caseload.figures) || ' ' || (SELECT count(*) FROM caseload.files)"
+                                      " || ' ' || (SELECT count(*) FROM caseload.issues)").split()
+        print("  publish        %7.3f s  %s figures, %s files, %s issues into PostgreSQL (the first load %.3f s, replacing loads %s)" % (
+            max(times), figures, files, issues, times[0], ", ".join("%.3f s" % t for t in times[1:]) or "none"))
+    except (subprocess.CalledProcessError, OSError) as e:
+        print("  publish        failed: %s" % getattr(e, "stderr", e))
+    finally:
+        subprocess.run(["bash", script, "stop", cluster], env=env, capture_output=True)
+
+
 def main():
     os.makedirs(DATA, exist_ok=True)
     sizes = SIZES if len(sys.argv) < 2 else [s for s in SIZES if s[0] in sys.argv[1:]]
@@ -135,6 +194,11 @@ def main():
               "caseload.csv %.3f s); render %.3f s; write %.3f s" % (
                   float(stages["judge"]), float(stages["periods"]), float(stages["walk"]), float(stages["caseload"]),
                   float(stages["render"]), float(stages["write"])))
+        publish(out, runs)
+        if name == "1M":
+            wide, figures = widened(out)
+            print("  (a copy of the 1M output widened to %d figures by extra periods)" % figures)
+            publish(wide, runs)
         pwall, pfig = peer(inp, name)
         if pwall is None:
             print("  duckdb peer    failed (is the duckdb package installable?)")

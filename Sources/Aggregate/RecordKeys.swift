@@ -51,10 +51,6 @@ public struct RecordKeys: @unchecked Sendable {
     /// The fingerprint of a key written into the manifest: SHA-256 of `caseload-key-fingerprint:`
     /// followed by the key, as lower-case hex. It names the key without revealing it.
     public static func fingerprint(_ key: [UInt8]) -> String {
-        let digest = SHA256.hash(data: Array("caseload-key-fingerprint:".utf8) + key)
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in digest { out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
+        lowerHex(SHA256.hash(data: Array("caseload-key-fingerprint:".utf8) + key))
     }
 }

@@ -3,7 +3,7 @@ import Ingest
 import Validate
 import Aggregate
 import Emit
-import CSystem
+import CCaseload
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -1,4 +1,4 @@
-import CSystem
+import CCaseload
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -55,3 +55,12 @@ public final class SystemLock: @unchecked Sendable {
         return try body()
     }
 }
+
+/// Bytes as lower-case hex (digests, key fingerprints).
+public func lowerHex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.underestimatedCount * 2)
+    for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+    return String(decoding: out, as: UTF8.self)
+}

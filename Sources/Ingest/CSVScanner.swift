@@ -1,5 +1,5 @@
 import CaseloadCore
-import CSystem
+import CCaseload
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -2,6 +2,7 @@ import ArgumentParser
 import Caseload
 import Emit
 import Synth
+import Warehouse
 import CaseloadCore
 #if canImport(Glibc)
     import Glibc
@@ -12,7 +13,7 @@ struct CaseloadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "caseload",
         abstract: "Ingests, validates and reports the monthly caseload submissions of IOM Indonesia.",
-        subcommands: [Run.self, Validate.self, Explain.self, Synth.self, Schema.self, Keygen.self]
+        subcommands: [Run.self, Validate.self, Explain.self, Synth.self, Schema.self, Keygen.self, WarehouseCommand.self, Publish.self]
     )
 
     /// Usage errors exit 2 (the contract), not argument-parser's 64.
@@ -204,5 +205,89 @@ struct Keygen: ParsableCommand {
             throw ExitCode(4)
         }
         FileHandleOut.stderr("wrote a new key into \(file) (mode 0600); keep it for good and keep it out of the shared folders\n")
+    }
+}
+
+/// The warehouse's address options, shared by `warehouse init` and `publish`.
+struct WarehouseOptions: ParsableArguments {
+    @Option(name: .customLong("warehouse"), help: "postgresql://user[:password]@host[:port]/db; without it, the libpq environment (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE).")
+    var url: String?
+
+    func address() throws(Warehouse.Failure) -> WarehouseAddress {
+        do {
+            return try WarehouseAddress.resolve(url: url, environment: ProcessInfoEnvironment.all)
+        } catch {
+            throw .configuration(error.description)
+        }
+    }
+}
+
+struct WarehouseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "warehouse", abstract: "The offices' PostgreSQL warehouse.", subcommands: [WarehouseInit.self])
+}
+
+struct WarehouseInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create or migrate the schema caseload (running it twice changes nothing).",
+        discussion: "Exit codes: 0 done; 2 usage or configuration error; 4 the warehouse failed (nothing changed).")
+
+    @OptionGroup var warehouse: WarehouseOptions
+
+    func run() throws {
+        do {
+            let address = try warehouse.address()
+            FileHandleOut.stderr("caseload: \(try Warehouse.initialize(address)) (\(address))\n")
+        } catch {
+            FileHandleOut.stderr("caseload: \(error.description)\n")
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
+
+struct Publish: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load one complete output folder into the warehouse, as one office's rows, in one transaction.",
+        discussion: "Exit codes: 0 done (or already published); 2 usage or configuration error (bad address, unknown office, not a caseload output, a file that differs from its manifest); 3 a run is in progress; 4 the warehouse failed (nothing changed).")
+
+    @Option(help: "The output folder of a run.") var output = "Output"
+    @Option(help: "The office code, as caseload.offices knows it (e.g. IDN).") var office: String
+    @OptionGroup var warehouse: WarehouseOptions
+
+    func run() throws {
+        do {
+            let address = try warehouse.address()
+            var st = stat()
+            guard stat(output + "/manifest.json", &st) == 0 else { throw Warehouse.Failure.configuration("\(output) is not a caseload output: it has no manifest.json") }
+            // The run's lock, held while the folder is read: no run replaces it meanwhile.
+            let folder = OutputFolder(path: output)
+            let locked: Bool
+            do { locked = try folder.lock() } catch { throw Warehouse.Failure.configuration(error.description) }
+            guard locked else { throw Warehouse.Failure.busy("a run is in progress on \(output); nothing was loaded") }
+            let run: PublishedRun
+            do { run = try PublishedRun.read(output) } catch { throw Warehouse.Failure.configuration(error.description) }
+            switch try Warehouse.publish(run, office: office, address) {
+            case .unchanged:
+                FileHandleOut.stderr("caseload: run \(run.runSHA256.prefix(12)) of \(office) is already in the warehouse at \(address); nothing changed\n")
+            case .loaded(let figures, let files, let issues):
+                FileHandleOut.stderr("caseload: published run \(run.runSHA256.prefix(12)) of \(office) to \(address): \(figures) figures, \(files) files, \(issues) issues\n")
+            }
+        } catch let e as Warehouse.Failure {
+            FileHandleOut.stderr("caseload: \(e.description)\n")
+            throw ExitCode(e.exitCode)
+        }
+    }
+}
+
+/// The process environment, without Foundation.
+enum ProcessInfoEnvironment {
+    static var all: [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return out
     }
 }

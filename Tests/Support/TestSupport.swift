@@ -99,20 +99,88 @@ public enum Binary {
         _ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil,
         executable: String? = nil, prefix: [String] = []
     ) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable ?? path)
-        p.arguments = prefix + arguments
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let child = try Spawned([executable ?? path] + prefix + arguments, environment: environment, cwd: cwd, capture: true)
+        let (o, e) = child.readOutput()
+        return Result(status: child.wait(), stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
+}
+
+/// A child process started with posix_spawn and reaped with waitpid: no run loop, no SIGCHLD
+/// handler (Foundation's `Process` lost the exit of a child that had started a daemon, and its
+/// `waitUntilExit` then waited for ever). Its standard input is /dev/null; its output is either
+/// captured (both streams read together, so neither can fill its pipe) or inherited.
+public final class Spawned: @unchecked Sendable {
+    public let pid: pid_t
+    private var out: Int32 = -1, err: Int32 = -1
+    private var status: Int32?
+
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(_ argv: [String], environment: [String: String]? = nil, cwd: String? = nil, capture: Bool = false, input: Int32? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let input { posix_spawn_file_actions_adddup2(&actions, input, 0) } else { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
+        var o: [Int32] = [-1, -1], e: [Int32] = [-1, -1]
+        if capture {
+            guard pipe(&o) == 0, pipe(&e) == 0 else { throw SpawnError(description: "pipe: \(String(cString: strerror(errno)))") }
+            for fd in o + e { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            posix_spawn_file_actions_adddup2(&actions, o[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, e[1], 2)
+        }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        // A working folder through coreutils' env (glibc's posix_spawn_file_actions_addchdir_np is
+        // not visible to Swift).
+        let argv = cwd.map { ["/usr/bin/env", "-C", $0] + argv } ?? argv
+        var cArgs = argv.map { strdup($0) } + [nil]
+        var cEnv = env.map { strdup($0) } + [nil]
+        defer { for p in cArgs + cEnv { free(p) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, argv[0], &actions, nil, &cArgs, &cEnv)
+        if capture { close(o[1]); close(e[1]) }
+        guard rc == 0 else {
+            if capture { close(o[0]); close(e[0]) }
+            throw SpawnError(description: "cannot start \(argv[0]): \(String(cString: strerror(rc)))")
+        }
+        pid = child
+        out = o[0]
+        err = e[0]
+    }
+
+    /// Everything the child writes to its standard output and error, until both are closed.
+    public func readOutput() -> ([UInt8], [UInt8]) {
+        var collected: [[UInt8]] = [[], []]
+        var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0), pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while fds.contains(where: { $0.fd >= 0 }) {
+            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for k in fds.indices where fds[k].fd >= 0 && fds[k].revents != 0 {
+                let n = chunk.withUnsafeMutableBytes { read(fds[k].fd, $0.baseAddress, $0.count) }
+                if n > 0 { collected[k] += chunk[0..<n] } else if n == 0 || errno != EINTR { close(fds[k].fd); fds[k].fd = -1 }
+            }
+        }
+        out = -1
+        err = -1
+        return (collected[0], collected[1])
+    }
+
+    /// Waits for the child: its exit status, or 128 + the signal that ended it (as a shell says).
+    @discardableResult
+    public func wait() -> Int32 {
+        if let status { return status }
+        var s: Int32 = 0
+        while waitpid(pid, &s, 0) < 0 && errno == EINTR {}
+        let code = (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f)
+        status = code
+        return code
+    }
+
+    public func signal(_ number: Int32) { _ = kill(pid, number) }
 }
 
 /// Reads RFC 4180 text (as caseload writes it: `,`, `"` quoting, CRLF or LF) into rows of cells.
