@@ -242,3 +242,24 @@ public func removeTree(_ path: String) {
         unlink(path)
     }
 }
+
+/// Replaces `path` whole: the bytes go to `.<name>.tmp-<pid>` beside it, flushed, then renamed
+/// over it, so that a reader (node_exporter's textfile collector) sees the old file or the new
+/// one, never a part.
+public func replaceFile(_ bytes: [UInt8], at path: String) throws(OutputError) {
+    let slash = path.lastIndex(of: "/")
+    let folder = slash.map { String(path[...$0]) } ?? ""
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    let temporary = folder + "." + name + ".tmp-" + String(getpid())
+    do {
+        try writeFile(bytes, to: temporary)
+    } catch {
+        unlink(temporary)
+        throw error
+    }
+    guard rename(temporary, path) == 0 else {
+        let why = errnoText()
+        unlink(temporary)
+        throw OutputError("cannot replace \(path): \(why)")
+    }
+}
