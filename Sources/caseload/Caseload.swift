@@ -18,6 +18,7 @@ struct CaseloadCommand: ParsableCommand {
 
     /// Usage errors exit 2 (the contract), not argument-parser's 64.
     static func main() {
+        Signals.start()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -74,11 +75,13 @@ struct Run: ParsableCommand {
         o.keyFile = keyFile
         o.hxl = hxl
         o.judge = JudgeOptions(maxRejectRate: maxRejectRate, threads: threads)
+        o.staleRemoved = { path in logger.warning("removed \(path), the staging folder a killed run left") }
         if let progress = Progress.ifTerminal(enabled: !log.quiet && log.logFormat == .plain) {
             o.progress = { progress.update($0, $1) }
         }
         let started = Clock.wall()
         let startedAt = Clock.unixTime()
+        Signals.stopRunAtSafePoints(staging: OutputFolder(path: output).stagingPath, logger: logger)
         logger.info("run started", metadata: ["input": "\(input)", "output": "\(output)", "min_cell": "\(minCell)", "key_file": "\(keyFile != nil)", "max_reject_rate": "\(maxRejectRate)"])
         let outcome = Pipeline.run(o)
         switch outcome {
@@ -272,8 +275,9 @@ struct Publish: ParsableCommand {
             if let metrics {
                 var m = Metrics(command: "publish", started: startedAt, seconds: Clock.wall() - started, exitCode: code, previousFile: metrics)
                 if let loaded {
-                    m.gauge("rows", "Rows the last publish loaded, by table (0 when the run was already in the warehouse).",
-                            [([("table", "figures")], Double(loaded.figures)), ([("table", "files")], Double(loaded.files)), ([("table", "issues")], Double(loaded.issues))])
+                    m.gauge(
+                        "rows", "Rows the last publish loaded, by table (0 when the run was already in the warehouse).",
+                        [([("table", "figures")], Double(loaded.figures)), ([("table", "files")], Double(loaded.files)), ([("table", "issues")], Double(loaded.issues))])
                 }
                 if let failure = m.write(to: metrics) { FileHandleOut.stderr("caseload: \(failure)\n") }
             }

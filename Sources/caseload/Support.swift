@@ -135,8 +135,9 @@ struct RunCounts {
         m.gauge("records", "Records of the used files of the last run, accepted or rejected.", [([("state", "accepted")], Double(recordsAccepted)), ([("state", "rejected")], Double(recordsRejected))])
         m.gauge("issues", "Issues of the last run (issues.csv), by severity.", Severity.allCases.map { ([("severity", $0.rawValue)], Double(issues[$0] ?? 0)) })
         if let peakBytes { m.gauge("peak_memory_bytes", "Peak resident memory of the last run.", Double(peakBytes)) }
-        m.gauge("headline", "The headline figures of the last period of each population (exact, internal).",
-                headlines.map { ([("population", $0.population), ("indicator", $0.indicator), ("period", $0.period)], Double($0.value)) })
+        m.gauge(
+            "headline", "The headline figures of the last period of each population (exact, internal).",
+            headlines.map { ([("population", $0.population), ("indicator", $0.indicator), ("period", $0.period)], Double($0.value)) })
     }
 }
 
