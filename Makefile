@@ -9,7 +9,7 @@ SHELL        := /bin/bash
 APT_INSTALL  := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build release run test check-xsd format format-check golden sample schemas docs bench screenshots iso-codes fuzz fuzz-build test-sanitize clean
+.PHONY: help deps test-deps build release run test check-xsd format format-check golden sample schemas docs bench screenshots iso-codes fuzz fuzz-build test-sanitize clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,8 +30,11 @@ run: release ## Build and run the whole job on Input/, writing Output/
 	if [ $$rc -eq 1 ]; then echo "caseload: reports written; some files or records were rejected (see Output/issues.csv)"; exit 0; fi; \
 	exit $$rc
 
-test: build check-xsd format-check ## Build and run every test (unit, end-to-end, hostile input, the warehouse on a throwaway PostgreSQL, xmllint, the format)
+test: build check-xsd format-check test-deps ## Build and run every test (unit, end-to-end, hostile input, the warehouse on a throwaway PostgreSQL, xmllint, the format)
 	scripts/pg-cluster.sh run $(SWIFT) test
+
+test-deps: ## The real readers the tests use: prometheus_client's text parser (pip)
+	@python3 -c "import prometheus_client" 2>/dev/null || python3 -m pip install --quiet prometheus_client
 
 FORMATTED := Sources Tests Package.swift
 
@@ -45,7 +48,7 @@ format: ## Rewrite the code to follow .swift-format
 golden: build ## Rewrite the expected outputs of the golden folders from the program (a reviewed change: read the diff)
 	scripts/update-golden.sh $(BIN_DEBUG)
 
-test-sanitize: deps ## Every test under AddressSanitizer (leaks included), then under ThreadSanitizer (parallel judging)
+test-sanitize: deps test-deps ## Every test under AddressSanitizer (leaks included), then under ThreadSanitizer (parallel judging)
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build/asan
 	CASELOAD_SANITIZED=address CASELOAD_BIN=.build/asan/debug/caseload LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp \
 	  scripts/pg-cluster.sh run $(SWIFT) test --sanitize=address --build-path .build/asan

@@ -34,7 +34,8 @@ public enum Pipeline {
         let staging: OutputFolder.Staging
         do {
             guard try folder.lock() else { return .busy }
-            staging = try folder.begin()
+            try stopPoint()
+            staging = try folder.begin(staleRemoved: options.staleRemoved)
         } catch {
             return .failed(error.description)
         }
@@ -43,16 +44,20 @@ public enum Pipeline {
         var evaluation: Evaluation
         do {
             evaluation = try evaluate(opened, options, key: key, keepRecords: false) { f throws(OutputError) in
+                try stopPoint()
                 try out.writeAtOnce(&f, render)
             }
+            try stopPoint()
             evaluation.run.timings["caseload"] = out.atOnceSeconds
             evaluation.run.timings["periods"]! += out.atOnceSeconds
             var begun = Clock.wall()
             let rendered = renderAtEnd(evaluation, render, threads: threads(options.judge))
             evaluation.run.timings["render"] = Clock.wall() - begun
             begun = Clock.wall()
+            try stopPoint()
             try out.write(rendered)
             try out.write([(OutputTable.manifest, manifest(evaluation, options, key: key, outputs: out.written))])
+            try stopPoint()
             try staging.commit()
             evaluation.run.timings["write"] = Clock.wall() - begun
         } catch {
@@ -68,6 +73,13 @@ public enum Pipeline {
     /// Stages 2 to 4 on an opened input: the judged run and every period's figures. `periodDone`
     /// is handed each period's figures as soon as they are made (the run writes its caseload list
     /// there and lets the rows go).
+    /// A safe point: a run asked to stop (a signal) stops here, before the next period or the next
+    /// step of writing; what it staged is removed and the output folder stays as it was.
+    static func stopPoint() throws(OutputError) {
+        let s = Stop.requested
+        if s != 0 { throw OutputError("stopped by \(Stop.name(s))") }
+    }
+
     static func evaluate<E: Error>(
         _ opened: Opened, _ options: RunOptions, key: [UInt8]?, keepRecords: Bool,
         periodDone: (inout PeriodFigures) throws(E) -> Void

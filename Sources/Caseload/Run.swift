@@ -22,6 +22,8 @@ public struct RunOptions: Sendable {
     public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     /// Where the result goes besides the output folder, once it is in place.
     public var sinks: [any ResultSink] = []
+    /// Told of each staging folder a killed run left, as it is removed (for the log).
+    public var staleRemoved: (@Sendable (_ path: String) -> Void)?
 
     public init() {}
 }

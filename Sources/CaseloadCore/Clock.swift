@@ -6,6 +6,8 @@
 public enum Clock {
     /// A monotonic wall clock.
     public static func wall() -> Double { read(CLOCK_MONOTONIC) }
+    /// Seconds since 1970 (the metrics file's timestamps; never in an output).
+    public static func unixTime() -> Double { read(CLOCK_REALTIME) }
     /// The CPU time of the calling thread.
     public static func threadCPU() -> Double { read(CLOCK_THREAD_CPUTIME_ID) }
 

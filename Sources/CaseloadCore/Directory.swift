@@ -11,6 +11,10 @@
 public func directoryNames(_ path: String) -> [[UInt8]]? {
     guard let d = opendir(path) else { return nil }
     defer { closedir(d) }
+    return names(of: d)
+}
+
+func names(of d: OpaquePointer) -> [[UInt8]] {
     let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
     var names: [[UInt8]] = []
     while let e = readdir(d) {
@@ -20,4 +24,16 @@ public func directoryNames(_ path: String) -> [[UInt8]]? {
         names.append(name)
     }
     return names
+}
+
+/// The names of an open folder, "." and ".." left out (the descriptor stays open).
+public func directoryNames(fd: Int32) -> [[UInt8]]? {
+    let copy = dup(fd)
+    guard copy >= 0 else { return nil }
+    guard let d = fdopendir(copy) else {
+        close(copy)
+        return nil
+    }
+    defer { closedir(d) }
+    return names(of: d)
 }

@@ -1,5 +1,5 @@
 /// What became of a file.
-public enum FileOutcome: String, Sendable, Hashable {
+public enum FileOutcome: String, Sendable, Hashable, CaseIterable {
     case accepted, rejected, superseded, duplicate
 }
 

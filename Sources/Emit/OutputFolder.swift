@@ -34,6 +34,8 @@ public final class OutputFolder {
     }
 
     var lockPath: String { parent + "/." + base + ".lock" }
+    /// The staging folder of this process.
+    public var stagingPath: String { parent + "/" + stagingPrefix + String(getpid()) }
     var stagingPrefix: String { "." + base + ".staging-" }
 
     /// Takes the lock; false when another run holds it.
@@ -66,9 +68,9 @@ public final class OutputFolder {
 
     /// A fresh staging folder beside the output folder, for a result written file by file as it
     /// is made. Leftovers of killed runs are removed first (the lock is held).
-    public func begin() throws(OutputError) -> Staging {
+    public func begin(staleRemoved: ((String) -> Void)? = nil) throws(OutputError) -> Staging {
         try makeDirectories(parent)
-        removeStaleStaging()
+        removeStaleStaging(staleRemoved)
         let staging = parent + "/" + stagingPrefix + String(getpid())
         removeTree(staging)
         guard mkdir(staging, 0o755) == 0 else { throw OutputError("cannot create \(staging): \(errnoText())") }
@@ -148,10 +150,13 @@ public final class OutputFolder {
         try? syncDirectory(parent)
     }
 
-    private func removeStaleStaging() {
+    private func removeStaleStaging(_ told: ((String) -> Void)?) {
         let prefix = Array(stagingPrefix.utf8)
+        let own = stagingPath
         for name in directoryNames(parent) ?? [] where name.starts(with: prefix) {
-            removeTree(parent + "/" + String(decoding: name, as: UTF8.self))
+            let path = parent + "/" + String(decoding: name, as: UTF8.self)
+            removeTree(path)
+            if path != own { told?(path) }
         }
     }
 
@@ -240,5 +245,26 @@ public func removeTree(_ path: String) {
         rmdir(path)
     } else {
         unlink(path)
+    }
+}
+
+/// Replaces `path` whole: the bytes go to `.<name>.tmp-<pid>` beside it, flushed, then renamed
+/// over it, so that a reader (node_exporter's textfile collector) sees the old file or the new
+/// one, never a part.
+public func replaceFile(_ bytes: [UInt8], at path: String) throws(OutputError) {
+    let slash = path.lastIndex(of: "/")
+    let folder = slash.map { String(path[...$0]) } ?? ""
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    let temporary = folder + "." + name + ".tmp-" + String(getpid())
+    do {
+        try writeFile(bytes, to: temporary)
+    } catch {
+        unlink(temporary)
+        throw error
+    }
+    guard rename(temporary, path) == 0 else {
+        let why = errnoText()
+        unlink(temporary)
+        throw OutputError("cannot replace \(path): \(why)")
     }
 }

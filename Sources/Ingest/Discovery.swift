@@ -54,39 +54,42 @@ public enum Discovery {
     /// `facilities.csv`, sorted by path bytes.
     public static func entries(in folder: String) -> [InputEntry] {
         var out: [InputEntry] = []
-        walk(folder, relative: [], into: &out)
+        let root = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard root >= 0 else { return out }
+        walk(root, relative: [], into: &out)
         out.sort { $0.relativePath.lexicographicallyPrecedes($1.relativePath) }
         return out
     }
 
-    private static func walk(_ dir: String, relative: [UInt8], into out: inout [InputEntry]) {
-        guard let all = directoryNames(dir) else {
+    /// Every folder is opened relative to its parent (`openat`, `O_NOFOLLOW`) and examined with
+    /// `fstatat`: never through a whole path, so that any depth and any path length is listed, and
+    /// a link swapped in for a folder is never followed. Takes and closes `dir`.
+    private static func walk(_ dir: Int32, relative: [UInt8], into out: inout [InputEntry]) {
+        guard let all = directoryNames(fd: dir) else {
+            close(dir)
             if !relative.isEmpty { out.append(InputEntry(relativePath: relative, kind: .unlistableFolder)) }
             return
         }
+        defer { close(dir) }
         let names = all.filter { $0.first != 0x2E }  // hidden entries
         for name in names {
             let rel = relative.isEmpty ? name : relative + [0x2F] + name
             if relative.isEmpty && name == Array("facilities.csv".utf8) { continue }
-            let full = dir + "/" + String(decoding: name, as: UTF8.self)
-            // Non-UTF-8 names cannot round-trip through String: build the C path from bytes.
-            let fullBytes = Array(dir.utf8) + [0x2F] + name
+            // Names as bytes: a name that is not UTF-8 cannot round-trip through String.
+            var z = name
+            z.append(0)
             var st = stat()
-            let rc = fullBytes.withUnsafeBufferPointer { b -> Int32 in
-                var z = Array(b); z.append(0)
-                return z.withUnsafeBufferPointer { lstat(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st) }
-            }
+            let rc = z.withUnsafeBufferPointer { fstatat(dir, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW) }
             guard rc == 0 else {
                 out.append(InputEntry(relativePath: rel, kind: .unexaminable(String(cString: strerror(errno)))))
                 continue
             }
             switch st.st_mode & S_IFMT {
             case S_IFDIR:
-                if String(validating: fullBytes, as: UTF8.self) != nil {
-                    walk(full, relative: rel, into: &out)
-                } else {
-                    walkBytes(fullBytes, relative: rel, into: &out)
+                let child = z.withUnsafeBufferPointer {
+                    openat(dir, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 }
+                if child < 0 { out.append(InputEntry(relativePath: rel, kind: .unlistableFolder)) } else { walk(child, relative: rel, into: &out) }
             case S_IFREG: out.append(InputEntry(relativePath: rel, kind: .file))
             case S_IFLNK: out.append(InputEntry(relativePath: rel, kind: .symlink))
             case S_IFIFO: out.append(InputEntry(relativePath: rel, kind: .special("a FIFO")))
@@ -94,20 +97,5 @@ public enum Discovery {
             default: out.append(InputEntry(relativePath: rel, kind: .special("a device")))
             }
         }
-    }
-
-    /// A folder whose path is not UTF-8: everything in it is `FILE_NAME` anyway, but it must
-    /// still be listed (never skipped). Walked through `/proc/self/fd` so the path round-trips.
-    private static func walkBytes(_ path: [UInt8], relative: [UInt8], into out: inout [InputEntry]) {
-        var z = path; z.append(0)
-        let fd = z.withUnsafeBufferPointer {
-            open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        }
-        guard fd >= 0 else {
-            out.append(InputEntry(relativePath: relative, kind: .unlistableFolder))
-            return
-        }
-        defer { close(fd) }
-        walk("/proc/self/fd/\(fd)", relative: relative, into: &out)
     }
 }

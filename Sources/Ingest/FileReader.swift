@@ -22,8 +22,12 @@ public enum FileReader {
     /// Opens a file without following links and without opening anything that is not a regular
     /// file; a file over the limit is judged by its size and never read.
     public static func open(path: String, limits: Limits = Limits()) -> Opened {
+        // A path longer than PATH_MAX (deep folders of a synced share) cannot be given to the
+        // system whole: its folder is opened name by name, and the file relative to it.
+        guard let (dir, name) = parentFolder(of: path) else { return .unreadable(String(cString: strerror(errno))) }
+        defer { if dir != AT_FDCWD { close(dir) } }
         var st = stat()
-        guard lstat(path, &st) == 0 else { return .unreadable(String(cString: strerror(errno))) }
+        guard fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return .unreadable(String(cString: strerror(errno))) }
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
         case S_IFLNK: return .unreadable("a symbolic link is never followed")
@@ -34,7 +38,7 @@ public enum FileReader {
         default: return .unreadable("not a regular file")
         }
         if Int(st.st_size) > limits.maxFileBytes { return .tooLarge(size: Int(st.st_size)) }
-        let fd = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return .unreadable(String(cString: strerror(errno))) }
         var fst = stat()
         guard fstat(fd, &fst) == 0, (fst.st_mode & S_IFMT) == S_IFREG else {
@@ -49,6 +53,24 @@ public enum FileReader {
         // The bytes are read once from start to end.
         _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         return .file(fd: fd, size: size)
+    }
+
+    /// The folder of `path` and its last name: the current folder and the path itself when the
+    /// path is shorter than PATH_MAX; else the folder opened one name at a time with `openat`
+    /// (the caller closes it). nil, with `errno` set, when a folder on the way cannot be opened.
+    static func parentFolder(of path: String) -> (Int32, String)? {
+        guard path.utf8.count >= Int(PATH_MAX) else { return (AT_FDCWD, path) }
+        var names = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard let last = names.popLast() else { return (AT_FDCWD, path) }
+        var dir = Glibc.open(path.hasPrefix("/") ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        for name in names where dir >= 0 {
+            let next = openat(dir, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            let saved = errno
+            close(dir)
+            errno = saved
+            dir = next
+        }
+        return dir >= 0 ? (dir, last) : nil
     }
 
     /// A whole (small) file in memory: the registry.

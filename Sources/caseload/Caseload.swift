@@ -18,6 +18,7 @@ struct CaseloadCommand: ParsableCommand {
 
     /// Usage errors exit 2 (the contract), not argument-parser's 64.
     static func main() {
+        Signals.start()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -56,6 +57,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("max-reject-rate"), help: "Share of rejected records above which a file is rejected whole.") var maxRejectRate = 0.2
     @Flag(help: "Add a row of HXL hashtags to the CSV files under unhcr/.") var hxl = false
     @Option(help: "Files judged at once (0: one per core).") var threads = 0
+    @Option(help: "Also write how the run went to FILE in the Prometheus text format (node_exporter's textfile collector), on every exit code; replaced atomically.") var metrics: String?
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -73,10 +75,13 @@ struct Run: ParsableCommand {
         o.keyFile = keyFile
         o.hxl = hxl
         o.judge = JudgeOptions(maxRejectRate: maxRejectRate, threads: threads)
+        o.staleRemoved = { path in logger.warning("removed \(path), the staging folder a killed run left") }
         if let progress = Progress.ifTerminal(enabled: !log.quiet && log.logFormat == .plain) {
             o.progress = { progress.update($0, $1) }
         }
         let started = Clock.wall()
+        let startedAt = Clock.unixTime()
+        Signals.stopRunAtSafePoints(staging: OutputFolder(path: output).stagingPath, logger: logger)
         logger.info("run started", metadata: ["input": "\(input)", "output": "\(output)", "min_cell": "\(minCell)", "key_file": "\(keyFile != nil)", "max_reject_rate": "\(maxRejectRate)"])
         let outcome = Pipeline.run(o)
         switch outcome {
@@ -90,6 +95,13 @@ struct Run: ParsableCommand {
             logger.error("another run is in progress on \(output); nothing was changed", metadata: ["exit": "3"])
         case .failed(let why):
             logger.error("the run failed: \(why); the previous \(output) is left as it was", metadata: ["exit": "4"])
+        }
+        if let metrics {
+            var m = Metrics(command: "run", started: startedAt, seconds: Clock.wall() - started, exitCode: outcome.exitCode, previousFile: metrics)
+            if case .written(let j, let figures, _, _) = outcome {
+                RunCounts(j, figures: figures).metrics(into: &m, peakBytes: Memory.peakResidentKiB().map { $0 * 1024 })
+            }
+            if let failure = m.write(to: metrics) { logger.error("\(failure)") }
         }
         throw ExitCode(outcome.exitCode)
     }
@@ -252,8 +264,24 @@ struct Publish: ParsableCommand {
     @Option(help: "The output folder of a run.") var output = "Output"
     @Option(help: "The office code, as caseload.offices knows it (e.g. IDN).") var office: String
     @OptionGroup var warehouse: WarehouseOptions
+    @Option(help: "Also write how the publish went to FILE in the Prometheus text format, on every exit code; replaced atomically.") var metrics: String?
 
     func run() throws {
+        let started = Clock.wall()
+        let startedAt = Clock.unixTime()
+        var loaded: (figures: Int, files: Int, issues: Int)?
+        var code: Int32 = 0
+        defer {
+            if let metrics {
+                var m = Metrics(command: "publish", started: startedAt, seconds: Clock.wall() - started, exitCode: code, previousFile: metrics)
+                if let loaded {
+                    m.gauge(
+                        "rows", "Rows the last publish loaded, by table (0 when the run was already in the warehouse).",
+                        [([("table", "figures")], Double(loaded.figures)), ([("table", "files")], Double(loaded.files)), ([("table", "issues")], Double(loaded.issues))])
+                }
+                if let failure = m.write(to: metrics) { FileHandleOut.stderr("caseload: \(failure)\n") }
+            }
+        }
         do {
             let address = try warehouse.address()
             var st = stat()
@@ -267,12 +295,15 @@ struct Publish: ParsableCommand {
             do { run = try PublishedRun.read(output) } catch { throw Warehouse.Failure.configuration(error.description) }
             switch try Warehouse.publish(run, office: office, address) {
             case .unchanged:
+                loaded = (0, 0, 0)
                 FileHandleOut.stderr("caseload: run \(run.runSHA256.prefix(12)) of \(office) is already in the warehouse at \(address); nothing changed\n")
             case .loaded(let figures, let files, let issues):
+                loaded = (figures, files, issues)
                 FileHandleOut.stderr("caseload: published run \(run.runSHA256.prefix(12)) of \(office) to \(address): \(figures) figures, \(files) files, \(issues) issues\n")
             }
         } catch let e as Warehouse.Failure {
             FileHandleOut.stderr("caseload: \(e.description)\n")
+            code = e.exitCode
             throw ExitCode(e.exitCode)
         }
     }

@@ -98,26 +98,60 @@ final class Progress: @unchecked Sendable {
 }
 
 /// The one-screen summary at the end of a run.
-enum Summary {
-    static func log(_ j: JudgedRun, figures: [PeriodFigures], output: String, logger: Logger, seconds: Double) {
-        var byOutcome: [FileOutcome: Int] = [:]
-        for f in j.files { byOutcome[f.outcome, default: 0] += 1 }
-        let accepted = j.files.reduce(0) { $0 + ($1.outcome == .accepted ? $1.acceptedRecords : 0) }
-        let rejectedRecords = j.files.reduce(0) { $0 + ($1.outcome == .duplicate || $1.outcome == .superseded ? 0 : $1.rejectedRecords) }
-        var bySeverity: [Severity: Int] = [:]
-        for i in j.issues { bySeverity[i.severity, default: 0] += 1 }
-        logger.info("files: \(byOutcome[.accepted] ?? 0) accepted, \(byOutcome[.rejected] ?? 0) rejected, \(byOutcome[.superseded] ?? 0) superseded, \(byOutcome[.duplicate] ?? 0) duplicate")
-        logger.info("records: \(accepted) accepted, \(rejectedRecords) rejected")
-        logger.info("issues: \(bySeverity[.error] ?? 0) errors, \(bySeverity[.warning] ?? 0) warnings, \(bySeverity[.info] ?? 0) notes (\(output)/issues.csv)")
+/// The counts of a written run that the log's summary and the metrics file both say.
+struct RunCounts {
+    var files: [FileOutcome: Int] = [:]
+    var recordsAccepted = 0
+    var recordsRejected = 0
+    var issues: [Severity: Int] = [:]
+    /// The headline figures of the last period of each population that has one.
+    var headlines: [(population: String, indicator: String, period: String, value: Int)] = []
+    var migrants: (period: String, supported: Int, detention: Int, community: Int, inCareEnd: Int)?
+    var victims: (period: String, assisted: Int, cumulative: Int, since: String)?
+
+    init(_ j: JudgedRun, figures: [PeriodFigures]) {
+        for f in j.files { files[f.outcome, default: 0] += 1 }
+        recordsAccepted = j.files.reduce(0) { $0 + ($1.outcome == .accepted ? $1.acceptedRecords : 0) }
+        recordsRejected = j.files.reduce(0) { $0 + ($1.outcome == .duplicate || $1.outcome == .superseded ? 0 : $1.rejectedRecords) }
+        for i in j.issues { issues[i.severity, default: 0] += 1 }
         if let last = figures.last(where: { !$0.migrants.isEmpty }), let s = last.indicator(.migrants, "supported") {
             let placement = s["placement"]?.counts ?? [:]
-            logger.info("\(last.period): \(s.total) migrants supported (\(placement["IDC"] ?? 0) in detention centres, \(placement["COMMUNITY"] ?? 0) in community housing), \(last.indicator(.migrants, "in_care_end")?.total ?? 0) in care at the end of the month")
+            let inCare = last.indicator(.migrants, "in_care_end")?.total ?? 0
+            migrants = (last.period.description, s.total, placement["IDC"] ?? 0, placement["COMMUNITY"] ?? 0, inCare)
+            headlines += [("migrants", "supported", last.period.description, s.total), ("migrants", "in_care_end", last.period.description, inCare)]
         }
         if let last = figures.last(where: { !$0.victims.isEmpty }), let a = last.indicator(.victims, "assisted"),
             let c = last.indicator(.victims, "assisted_cumulative")
         {
             let first = figures.first(where: { !$0.victims.isEmpty })!.period
-            logger.info("\(last.period): \(a.total) victims of trafficking assisted, \(c.total) since \(first)")
+            victims = (last.period.description, a.total, c.total, first.description)
+            headlines += [("victims", "assisted", last.period.description, a.total), ("victims", "assisted_cumulative", last.period.description, c.total)]
+        }
+    }
+
+    /// The gauges of a written run, for `--metrics`.
+    func metrics(into m: inout Metrics, peakBytes: Int?) {
+        m.gauge("files", "Input files of the last run, by outcome.", FileOutcome.allCases.map { ([("outcome", $0.rawValue)], Double(files[$0] ?? 0)) })
+        m.gauge("records", "Records of the used files of the last run, accepted or rejected.", [([("state", "accepted")], Double(recordsAccepted)), ([("state", "rejected")], Double(recordsRejected))])
+        m.gauge("issues", "Issues of the last run (issues.csv), by severity.", Severity.allCases.map { ([("severity", $0.rawValue)], Double(issues[$0] ?? 0)) })
+        if let peakBytes { m.gauge("peak_memory_bytes", "Peak resident memory of the last run.", Double(peakBytes)) }
+        m.gauge(
+            "headline", "The headline figures of the last period of each population (exact, internal).",
+            headlines.map { ([("population", $0.population), ("indicator", $0.indicator), ("period", $0.period)], Double($0.value)) })
+    }
+}
+
+enum Summary {
+    static func log(_ j: JudgedRun, figures: [PeriodFigures], output: String, logger: Logger, seconds: Double) {
+        let c = RunCounts(j, figures: figures)
+        logger.info("files: \(c.files[.accepted] ?? 0) accepted, \(c.files[.rejected] ?? 0) rejected, \(c.files[.superseded] ?? 0) superseded, \(c.files[.duplicate] ?? 0) duplicate")
+        logger.info("records: \(c.recordsAccepted) accepted, \(c.recordsRejected) rejected")
+        logger.info("issues: \(c.issues[.error] ?? 0) errors, \(c.issues[.warning] ?? 0) warnings, \(c.issues[.info] ?? 0) notes (\(output)/issues.csv)")
+        if let m = c.migrants {
+            logger.info("\(m.period): \(m.supported) migrants supported (\(m.detention) in detention centres, \(m.community) in community housing), \(m.inCareEnd) in care at the end of the month")
+        }
+        if let v = c.victims {
+            logger.info("\(v.period): \(v.assisted) victims of trafficking assisted, \(v.cumulative) since \(v.since)")
         }
         var cpu: [String: (seconds: Double, bytes: Int)] = [:]
         for f in j.files { if let n = f.name { cpu[n.format.rawValue, default: (0, 0)].seconds += f.cpuSeconds; cpu[n.format.rawValue]!.bytes += f.size ?? 0 } }

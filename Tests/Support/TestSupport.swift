@@ -246,3 +246,24 @@ public func snapshot(_ root: String) -> [String: String] {
     }
     return out
 }
+
+/// Every sample as "name{label=value,…} value", sorted, from `prometheus_client.parser`.
+public func prometheusSamples(_ file: String) throws -> [String: Double] {
+    let script = """
+        import sys
+        from prometheus_client.parser import text_string_to_metric_families
+        for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+            assert family.type == "gauge", family
+            for s in family.samples:
+                labels = ",".join("%s=%s" % kv for kv in sorted(s.labels.items()))
+                print("%s{%s} %r" % (s.name, labels, s.value))
+        """
+    let r = try Binary.run(["-c", script, file], executable: "/usr/bin/env", prefix: ["python3"])
+    guard r.status == 0 else { throw Binary.MeasureError(output: "prometheus_client did not parse \(file): \(r.stderr)") }
+    var out: [String: Double] = [:]
+    for line in r.stdout.split(separator: "\n") {
+        let space = line.lastIndex(of: " ")!
+        out[String(line[..<space])] = Double(line[line.index(after: space)...])!
+    }
+    return out
+}

@@ -108,8 +108,15 @@ struct WarehouseTests {
         #expect(try db.caseload(["warehouse", "init"]).status == 0)
         try db.offices()
         let out = try Self.output(Self.sample, "sample")
-        let first = try db.caseload(["publish", "--output", out, "--office", "IDN"], as: "office_idn")
+        let metrics = makeTemporaryFolder("caseload-warehouse-metrics") + "/publish.prom"
+        let first = try db.caseload(["publish", "--output", out, "--office", "IDN", "--metrics", metrics], as: "office_idn")
         #expect(first.status == 0, "\(first.stderr)")
+        // --metrics of publish: read back by prometheus_client; its rows are those the log names.
+        let m = try prometheusSamples(metrics)
+        #expect(m["caseload_publish_last_exit_code{}"] == 0)
+        let counts = ["figures", "files", "issues"].map { Int(m["caseload_publish_rows{table=\($0)}"] ?? -1) }
+        #expect(first.stderr.contains(": \(counts[0]) figures, \(counts[1]) files, \(counts[2]) issues"), "\(first.stderr) \(counts)")
+        #expect(counts[1] == 323)
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/2012-03/report.json"))) as! [String: Any]
         let supported = ((report["migrants"] as! [[String: Any]]).first { $0["indicator"] as? String == "supported" }!["dimensions"] as! [[String: Any]])[0]
         let total = (supported["categories"] as! [[String: Any]])[0]["value"] as! Int
@@ -208,6 +215,10 @@ struct WarehouseTests {
         let r = try db.caseload(["publish", "--output", out, "--office", "IDN"], as: "office_idn")
         #expect(r.status == 2 && r.stderr.contains("2012-03/unhcr/aggregates.csv differs from the manifest"), "\(r.stderr)")
         try FileManager.default.removeItem(atPath: aggregates)
+        let metrics = makeTemporaryFolder("caseload-warehouse-metrics") + "/publish.prom"
+        #expect(try db.caseload(["publish", "--output", out, "--office", "IDN", "--metrics", metrics], as: "office_idn").status == 2)
+        let m = try prometheusSamples(metrics)
+        #expect(m["caseload_publish_last_exit_code{}"] == 2 && m.count == 3, "\(m)")
         let missing = try db.caseload(["publish", "--output", out, "--office", "IDN"], as: "office_idn")
         #expect(missing.status == 2 && missing.stderr.contains("is listed in the manifest but missing"), "\(missing.stderr)")
         let notOutput = try db.caseload(["publish", "--output", Self.sample, "--office", "IDN"], as: "office_idn")
