@@ -115,9 +115,9 @@ struct SampleTests {
                 "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:30 birth_date IDN-2010-000443",
                 "FORMAT 2012/02/detention_IDC-PKU_2012-02.csv:39 birth_date IDN-2010-000581",
                 "FILE_NAME 2012/03/detention_IDC-MKS_2012-03 (1).csv",
-                "CODE 2012/03/detention_IDC-TPI_2012-04.csv:4 sex IDN-2009-000030",
-                "FORMAT 2012/03/detention_IDC-TPI_2012-04.csv:7 arrival_date IDN-2010-000074",
-                "CODE 2012/03/detention_IDC-TPI_2012-04.csv:10 nationality IDN-2011-000104",
+                "CODE 2012/03/detention_IDC-SBY_2012-03.csv:4 sex IDN-2009-000030",
+                "FORMAT 2012/03/detention_IDC-SBY_2012-03.csv:7 arrival_date IDN-2010-000074",
+                "CODE 2012/03/detention_IDC-SBY_2012-03.csv:10 nationality IDN-2011-000104",
             ])
         let byOutcome = Dictionary(grouping: j.files, by: \.outcome).mapValues(\.count)
         #expect(byOutcome == [.accepted: 321, .rejected: 1, .superseded: 1])
