@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "caseload",
             dependencies: [
-                "Caseload", "CaseloadCore", "Synth", "Emit", "Warehouse",
+                "Caseload", "CaseloadCore", "Ingest", "Synth", "Emit", "Warehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

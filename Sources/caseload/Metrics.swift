@@ -1,5 +1,6 @@
 import CaseloadCore
 import Emit
+import Ingest
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -24,7 +25,8 @@ struct Metrics {
         self.seconds = seconds
         self.exitCode = exitCode
         let name = "caseload_\(command)_last_success_timestamp_seconds"
-        if exitCode <= 1 && !(command == "publish" && exitCode == 1) {
+        let succeeded = command == "run" ? exitCode <= 1 : exitCode == 0
+        if succeeded {
             lastSuccess = started
         } else if let previousFile {
             lastSuccess = Metrics.value(of: name, in: previousFile)
@@ -70,17 +72,7 @@ struct Metrics {
 
     /// The value of an unlabelled sample in a metrics file written before (nil when unreadable).
     static func value(of name: String, in path: String) -> Double? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < 1 << 20 {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[..<n]
-        }
+        guard case .bytes(let bytes) = FileReader.read(path: path) else { return nil }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix(name + " ") {
             return Double(line.dropFirst(name.count + 1))
         }
