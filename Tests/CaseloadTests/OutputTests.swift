@@ -80,7 +80,7 @@ struct SampleFigureTests {
         // The shared aggregates say the same.
         var o = RunOptions()
         o.input = SampleTests.input
-        let files = Pipeline.render(e, options: o)
+        let files = try Pipeline.render(e, options: o)
         let csv = String(decoding: files.first { $0.path == "2012-03/unhcr/aggregates.csv" }!.bytes, as: UTF8.self)
         // Rounded to a multiple of 5 by their cell keys: 2,247 up to 2,250 and 4,124 up to 4,125.
         #expect(supported == 2247 && cumulative == 4124)
