@@ -259,7 +259,7 @@ public enum ReportWorkbook {
             guard fd >= 0 else { throw OutputError("report.xlsx: no file in memory (\(String(cString: strerror(errno))))") }
             defer { close(fd) }
             var strings: [UnsafeMutablePointer<CChar>] = []
-            defer { strings.forEach { free($0) } }
+            defer { for s in strings { free(s) } }
             func c(_ s: String) -> UnsafeMutablePointer<CChar> {
                 let p = strdup(s)!
                 strings.append(p)
