@@ -14,8 +14,9 @@ APT_INSTALL  := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-r
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-deps: ## Install the system packages the build and the tests need (libxml2-dev, xmllint, chromium)
+deps: ## Install the system packages the build and the tests need (libxml2-dev, libxlsxwriter-dev, xmllint, chromium)
 	@pkg-config --exists libxml-2.0 || { $(APT_INSTALL) libxml2-dev || { apt-get update && $(APT_INSTALL) libxml2-dev; }; }
+	@pkg-config --exists xlsxwriter || { $(APT_INSTALL) libxlsxwriter-dev || { apt-get update && $(APT_INSTALL) libxlsxwriter-dev; }; }
 	@command -v xmllint >/dev/null || { $(APT_INSTALL) libxml2-utils || { apt-get update && $(APT_INSTALL) libxml2-utils; }; }
 	@command -v chromium >/dev/null || { $(APT_INSTALL) chromium || { apt-get update && $(APT_INSTALL) chromium; }; }
 
@@ -33,8 +34,10 @@ run: release ## Build and run the whole job on Input/, writing Output/
 test: build check-xsd format-check test-deps ## Build and run every test (unit, end-to-end, hostile input, the warehouse on a throwaway PostgreSQL, xmllint, the format)
 	scripts/pg-cluster.sh run $(SWIFT) test
 
-test-deps: ## The real readers the tests use: prometheus_client's text parser (pip)
+test-deps: ## The real readers the tests use (pip): prometheus_client's text parser, openpyxl (report.xlsx), frictionless (datapackage.json)
 	@python3 -c "import prometheus_client" 2>/dev/null || python3 -m pip install --quiet prometheus_client
+	@python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install --quiet openpyxl
+	@command -v frictionless >/dev/null && python3 -c "import frictionless" 2>/dev/null || python3 -m pip install --quiet frictionless
 
 FORMATTED := Sources Tests Package.swift
 
@@ -70,10 +73,13 @@ schemas: build ## Regenerate docs/schemas/*.xsd from the field lists
 	$(BIN_DEBUG) schema detention > docs/schemas/detention.xsd
 	$(BIN_DEBUG) schema shelter > docs/schemas/shelter.xsd
 
-screenshots: run ## Render the first screen of the sample's 2012-03 report to docs/report.png (headless Chromium)
+screenshots: run ## Render the sample's 2012-03 report (headless Chromium) and the workbook's Summary and Figures sheets (LibreOffice headless, then pdftoppm) into docs/
 	unshare --net chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=$$(mktemp -d) \
 	  --disable-background-networking --disable-component-update --host-resolver-rules="MAP * ~NOTFOUND" \
 	  --hide-scrollbars --window-size=1280,900 --screenshot=docs/report.png file://$(CURDIR)/Output/2012-03/report.html 2>/dev/null
+	@command -v soffice >/dev/null || { $(APT_INSTALL) libreoffice-calc-nogui || { apt-get update && $(APT_INSTALL) libreoffice-calc-nogui; }; }
+	@command -v pdftoppm >/dev/null || { $(APT_INSTALL) poppler-utils || { apt-get update && $(APT_INSTALL) poppler-utils; }; }
+	scripts/workbook-pictures.sh Output/2012-03/report.xlsx docs
 
 docs: build ## Regenerate docs/validation.md from the code explanations
 	python3 scripts/gen-validation-doc.py $(BIN_DEBUG)

@@ -25,6 +25,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(name: "CCaseload"),
         .target(name: "CaseloadCore", dependencies: ["CCaseload"], swiftSettings: optimise),
         .target(
@@ -34,7 +39,7 @@ let package = Package(
         ),
         .target(name: "Validate", dependencies: ["CaseloadCore"], swiftSettings: optimise),
         .target(name: "Aggregate", dependencies: ["CaseloadCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimise),
-        .target(name: "Emit", dependencies: ["CaseloadCore", "CCaseload"], swiftSettings: optimise),
+        .target(name: "Emit", dependencies: ["CaseloadCore", "CCaseload", "CXLSXWriter"], swiftSettings: optimise),
         .target(name: "Caseload", dependencies: ["CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "CCaseload"], swiftSettings: optimise),
         .target(name: "Synth", dependencies: ["CaseloadCore"], swiftSettings: optimise),
         .target(

@@ -20,4 +20,18 @@ out += ["]", "", "/// The ISO 3166-2:ID codes listed by iso-codes, plus the four
 for c in sorted(names):
     out.append('    "%s": "%s",' % (c, names[c]))
 out.append("]")
+# Names as a reader at a meeting knows them: iso-codes' common name where it has one (Iran, not
+# "Iran, Islamic Republic of"), else its name; the four user-assigned codes as the contract names
+# them (submissions.md).
+labels = {x["alpha_3"]: x.get("common_name", x["name"]) for x in d}
+labels.update({"XXA": "Stateless", "XXB": "Refugee (1951 Convention)", "XXC": "Refugee (other)", "XXX": "Unknown"})
+out += ["", "/// The English name of every country code (iso-codes' common name where it has one).",
+        "public let countryNames: [String: String] = ["]
+for c in codes:
+    out.append('    "%s": "%s",' % (c, labels[c].replace('"', '\\"')))
+out += ["]", "", "/// ISO 3166-1 alpha-2 of every current alpha-3 code (XXA, XXB, XXC and XXX have none).",
+        "public let countryAlpha2: [String: String] = ["]
+for x in sorted(d, key=lambda x: x["alpha_3"]):
+    out.append('    "%s": "%s",' % (x["alpha_3"], x["alpha_2"]))
+out.append("]")
 open(os.path.join(root, "Sources/CaseloadCore/ISOCodes.swift"), "w").write("\n".join(out) + "\n")

@@ -27,3 +27,8 @@ int caseload_syncfs(const char *path) {
 int caseload_fixed_mmap_threshold(int bytes) {
     return mallopt(M_MMAP_THRESHOLD, bytes);
 }
+
+#include <sys/mman.h>
+int caseload_memfd(const char *name) {
+    return memfd_create(name, MFD_CLOEXEC);
+}

@@ -50,7 +50,7 @@ extension Pipeline {
 
     /// Every output file of an evaluation, the manifest last (tests and tools; `run` writes them
     /// as they are made).
-    public static func render(_ e: Evaluation, options: RunOptions, key: [UInt8]? = nil) -> [(path: String, bytes: [UInt8])] {
+    public static func render(_ e: Evaluation, options: RunOptions, key: [UInt8]? = nil) throws(OutputError) -> [(path: String, bytes: [UInt8])] {
         let render = renderOptions(options, e.run.registry)
         var files: [(path: String, bytes: [UInt8])] = []
         for f in e.figures {
@@ -60,7 +60,7 @@ extension Pipeline {
                 }
             }
         }
-        files += renderAtEnd(e, render, threads: threads(options.judge))
+        files += try renderAtEnd(e, render, threads: threads(options.judge))
         let outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
         files.append((OutputTable.manifest, manifest(e, options, key: key, outputs: outputs)))
         return files
@@ -72,35 +72,39 @@ extension Pipeline {
 
     /// The outputs made at the end of the run: per period (in parallel, their order kept), then
     /// the run's own.
-    static func renderAtEnd(_ e: Evaluation, _ render: RenderOptions, threads: Int) -> [(path: String, bytes: [UInt8])] {
+    static func renderAtEnd(_ e: Evaluation, _ render: RenderOptions, threads: Int) throws(OutputError) -> [(path: String, bytes: [UInt8])] {
         let quality = Dictionary(
             uniqueKeysWithValues: e.figures.map {
                 ($0.period, DataQuality.of(period: $0.period, files: e.run.files, issues: e.run.issues, registry: e.run.registry))
             })
-        let facts = RunFacts(figures: e.figures, qualityByPeriod: quality, issues: e.run.issues)
-        let perPeriod = parallelMap(e.figures, threads: threads) { f -> [(path: String, bytes: [UInt8])] in
+        let facts = RunFacts(figures: e.figures, qualityByPeriod: quality, issues: e.run.issues, inputs: inputs(e))
+        let perPeriod = parallelMap(e.figures, threads: threads) { f -> [Result<(path: String, bytes: [UInt8]), OutputError>] in
             OutputTable.formats.compactMap { format in
                 guard case .period(let make) = format.render else { return nil }
-                return (format.path(f.period), make(f, render, facts))
+                return Result { () throws(OutputError) in (format.path(f.period), try make(f, render, facts)) }
             }
         }
         let ofRun: [(path: String, bytes: [UInt8])] = OutputTable.formats.compactMap { format in
             guard case .run(let make) = format.render else { return nil }
             return (format.name, make(render, facts))
         }
-        return perPeriod.flatMap { $0 } + ofRun
+        return try perPeriod.flatMap { $0 }.map { r throws(OutputError) in try r.get() } + ofRun
     }
 
-    static func manifest(_ e: Evaluation, _ options: RunOptions, key: [UInt8]?, outputs: [ManifestJSON.Output]) -> [UInt8] {
-        let inputs = e.run.files.map {
+    /// The input files as the manifest lists them.
+    static func inputs(_ e: Evaluation) -> [ManifestJSON.Input] {
+        e.run.files.map {
             ManifestJSON.Input(
                 path: $0.path, pathBytes: $0.pathBytes, bytes: $0.size, sha256: $0.sha256, name: $0.name,
                 outcome: $0.outcome, accepted: $0.acceptedRecords, rejected: $0.rejectedRecords)
         }
-        return ManifestJSON.render(
+    }
+
+    static func manifest(_ e: Evaluation, _ options: RunOptions, key: [UInt8]?, outputs: [ManifestJSON.Output]) -> [UInt8] {
+        ManifestJSON.render(
             minCell: options.minCell, keyFingerprint: key.map(RecordKeys.fingerprint),
             maxRejectRate: options.judge.maxRejectRate, hxl: options.hxl,
-            periods: e.figures.map(\.period), inputs: inputs, outputs: outputs)
+            periods: e.figures.map(\.period), inputs: inputs(e), outputs: outputs)
     }
 
     /// Hands the committed result to every sink; the names and reasons of those that failed.

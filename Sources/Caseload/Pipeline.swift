@@ -51,7 +51,7 @@ public enum Pipeline {
             evaluation.run.timings["caseload"] = out.atOnceSeconds
             evaluation.run.timings["periods"]! += out.atOnceSeconds
             var begun = Clock.wall()
-            let rendered = renderAtEnd(evaluation, render, threads: threads(options.judge))
+            let rendered = try renderAtEnd(evaluation, render, threads: threads(options.judge))
             evaluation.run.timings["render"] = Clock.wall() - begun
             begun = Clock.wall()
             try stopPoint()

@@ -273,6 +273,11 @@ public struct Country: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     init(index: UInt16) { self.index = index }
 
+    /// How a report shows a country code: its name with the code, `Afghanistan (AFG)`,
+    /// `Stateless (XXA)` (names from Debian's iso-codes, `ISOCodes.swift`); a code without a name
+    /// as it is.
+    public static func label(_ code: String) -> String { countryNames[code].map { "\($0) (\(code))" } ?? code }
+
     /// ASCII case-insensitive.
     @inline(__always)
     public static func parse<S: Collection>(_ bytes: S) -> Country? where S.Element == UInt8 {

@@ -15,12 +15,22 @@ public enum OutputTable {
                         facilityNames: o.facilityNames, k: o.k))
             }),
         OutputFormat("report.json", .period { f, _, facts in ReportJSON.render(f, quality: facts.quality(f.period)) }),
+        OutputFormat(
+            "report.xlsx",
+            .period { f, o, facts throws(OutputError) in
+                try ReportWorkbook.render(
+                    f,
+                    context: ReportWorkbook.Context(
+                        history: facts.figures.filter { $0.period <= f.period }, issues: facts.issues, inputs: facts.inputs,
+                        facilityNames: o.facilityNames, k: o.k))
+            }),
         OutputFormat("unhcr/aggregates.csv", .period { f, o, _ in AggregatesCSV.render(period: f.period, cells: f.shared, hxl: o.hxl) }),
         OutputFormat(
             "unhcr/caseload.csv",
             .periodAtOnce { f, o, sink in
                 CaseloadCSV.render(period: f.period, rows: f.caseload, facilities: f.facilities, hxl: o.hxl, sink: sink)
             }),
+        OutputFormat("unhcr/datapackage.json", .period { f, o, _ in DataPackage.render(period: f.period, options: o) }),
         OutputFormat("issues.csv", .run { _, facts in IssuesCSV.render(facts.issues) }),
     ]
 
@@ -41,7 +51,7 @@ public struct OutputFormat: Sendable {
         /// sink (a long list is never held whole, and the period's rows are let go at once).
         case periodAtOnce(@Sendable (PeriodFigures, RenderOptions, (UnsafeBufferPointer<UInt8>) -> Void) -> Void)
         /// A file of each period, made at the end of the run (it needs the run's facts).
-        case period(@Sendable (PeriodFigures, RenderOptions, RunFacts) -> [UInt8])
+        case period(@Sendable (PeriodFigures, RenderOptions, RunFacts) throws(OutputError) -> [UInt8])
         /// A file of the whole run.
         case run(@Sendable (RenderOptions, RunFacts) -> [UInt8])
     }
@@ -74,9 +84,11 @@ public struct RunFacts: Sendable {
     public var figures: [PeriodFigures]
     public var qualityByPeriod: [Period: DataQuality]
     public var issues: [Issue]
+    /// The input files as the manifest lists them.
+    public var inputs: [ManifestJSON.Input]
 
-    public init(figures: [PeriodFigures], qualityByPeriod: [Period: DataQuality], issues: [Issue]) {
-        self.figures = figures; self.qualityByPeriod = qualityByPeriod; self.issues = issues
+    public init(figures: [PeriodFigures], qualityByPeriod: [Period: DataQuality], issues: [Issue], inputs: [ManifestJSON.Input]) {
+        self.figures = figures; self.qualityByPeriod = qualityByPeriod; self.issues = issues; self.inputs = inputs
     }
 
     func quality(_ p: Period) -> DataQuality { qualityByPeriod[p]! }

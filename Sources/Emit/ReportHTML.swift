@@ -44,36 +44,15 @@ public enum ReportHTML {
 
     static func headline(_ h: inout HTML, _ f: PeriodFigures, _ c: Context) {
         h.raw("<section id=\"headline\" aria-label=\"Headline\">\n")
-        let month = monthName(f.period)
-        if let s = f.indicator(.migrants, "supported") {
-            let care = f.indicator(.migrants, "in_care_end")
-            let arrivals = f.indicator(.migrants, "new_arrivals")
-            let exits = f.indicator(.migrants, "exits")
-            h.raw("<p class=\"big\">")
-            h.figure(.migrants, s, "total", "ALL"); h.text(" migrants were supported in \(month): ")
-            h.figure(.migrants, s, "placement", "IDC"); h.text(" in immigration detention centres and ")
-            h.figure(.migrants, s, "placement", "COMMUNITY"); h.text(" in community housing.</p>\n", escape: false)
-            if let care, let arrivals, let exits {
-                h.raw("<p>")
-                h.figure(.migrants, care, "status", "PENDING_RSD"); h.text(" are still waiting for UNHCR's decision on their refugee claim, ")
-                h.figure(.migrants, care, "status", "RECOGNIZED"); h.text(" are recognised refugees waiting for resettlement. ")
-                h.figure(.migrants, arrivals, "total", "ALL"); h.text(" arrived this month and ")
-                h.figure(.migrants, exits, "total", "ALL"); h.text(" left: ")
-                h.figure(.migrants, exits, "status", "RESETTLED"); h.text(" were resettled and ")
-                h.figure(.migrants, exits, "status", "RETURNED"); h.text(" returned home with IOM's help.</p>\n", escape: false)
+        for sentence in Headline.sentences(f, history: c.history) {
+            h.raw(sentence.lead ? "<p class=\"big\">" : "<p>")
+            for piece in sentence.pieces {
+                switch piece {
+                case .text(let t): h.text(t)
+                case .figure(let x): h.figure(x.population, x.indicator, x.dimension, x.category)
+                }
             }
-        } else {
-            h.raw("<p>No detention submission was accepted for \(month).</p>\n")
-        }
-        if let a = f.indicator(.victims, "assisted"), let cum = f.indicator(.victims, "assisted_cumulative") {
-            let first = c.history.first { !$0.victims.isEmpty }?.period ?? f.period
-            h.raw("<p class=\"big\">")
-            h.figure(.victims, a, "total", "ALL"); h.text(" victims of trafficking were assisted in \(month), ")
-            h.figure(.victims, cum, "total", "ALL"); h.text(" since \(monthName(first)); of these, ")
-            h.figure(.victims, cum, "assistance", "MEDICAL"); h.text(" received medical and ")
-            h.figure(.victims, cum, "assistance", "PSYCHOSOCIAL"); h.text(" psychosocial help.</p>\n", escape: false)
-        } else {
-            h.raw("<p>No shelter submission was accepted for \(month).</p>\n")
+            h.raw("</p>\n")
         }
         h.raw("</section>\n")
     }
@@ -86,7 +65,7 @@ public enum ReportHTML {
         h.figureBlock(
             title: "Nationalities", chart: Chart.bars(Array(bars.prefix(12)), id: "nat", title: "Migrants supported by nationality"),
             note: bars.count > 12 ? "The chart shows the 12 largest groups; the table shows all." : nil)
-        h.table(.migrants, s, "nationality", labels: { $0 == "XXA" ? "XXA (stateless)" : $0 }, order: bars.map(\.label))
+        h.table(.migrants, s, "nationality", labels: Country.label, order: bars.map(\.label))
         pyramid(&h, .migrants, s, title: "Sex and age of the migrants supported")
         h.figureBlock(title: "Placement", chart: Chart.bars(dimensionBars(s, "placement"), id: "place", title: "Migrants supported by placement"))
         h.table(.migrants, s, "placement", labels: { $0 == "IDC" ? "Immigration detention centre" : "Community housing" })
@@ -204,7 +183,8 @@ public enum ReportHTML {
             for ind in f.indicators(of: p) {
                 h.raw("<h3>\(p.rawValue) · \(ind.name)</h3>\n<div class=\"cols\">")
                 for d in ind.dimensions {
-                    h.table(p, ind, d.name, compact: true)
+                    let countries = d.name == Dimension.nationality.rawValue || d.name == Dimension.exploitationCountry.rawValue
+                    h.table(p, ind, d.name, labels: countries ? Country.label : { $0 }, compact: true)
                 }
                 h.raw("</div>\n")
             }

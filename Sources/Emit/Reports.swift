@@ -15,9 +15,7 @@ public enum ReportJSON {
                             "dimensions",
                             .array(
                                 ind.dimensions.map { d in
-                                    // Closed lists in full, in their order; open ones (and the median) as they occur.
-                                    let closed = ind.name == "stay_median_days" ? nil : IndicatorCatalogue.categories(of: d.name)
-                                    let listed = closed.map { list in list + d.categories.filter { !list.contains($0) } } ?? d.categories
+                                    let listed = listedCategories(ind, d)
                                     return .object([
                                         ("dimension", .string(d.name)),
                                         ("multi_valued", .bool(d.multiValued)),
@@ -56,6 +54,13 @@ public enum ReportJSON {
             ),
         ])
         return json.bytes()
+    }
+
+    /// The categories report.json lists for a dimension: closed lists in full, in their order;
+    /// open ones (and the median) as they occur.
+    public static func listedCategories(_ ind: IndicatorFigures, _ d: DimensionFigures) -> [String] {
+        let closed = ind.name == Indicator.stayMedianDays.rawValue ? nil : IndicatorCatalogue.categories(of: d.name)
+        return closed.map { list in list + d.categories.filter { !list.contains($0) } } ?? d.categories
     }
 }
 

@@ -80,7 +80,7 @@ struct SampleFigureTests {
         // The shared aggregates say the same.
         var o = RunOptions()
         o.input = SampleTests.input
-        let files = Pipeline.render(e, options: o)
+        let files = try Pipeline.render(e, options: o)
         let csv = String(decoding: files.first { $0.path == "2012-03/unhcr/aggregates.csv" }!.bytes, as: UTF8.self)
         // Rounded to a multiple of 5 by their cell keys: 2,247 up to 2,250 and 4,124 up to 4,125.
         #expect(supported == 2247 && cumulative == 4124)
@@ -104,8 +104,9 @@ struct EmittedFileTests {
         let (_, files) = try Self.run()
         #expect(
             files.keys.sorted() == [
-                "2012-02/report.html", "2012-02/report.json", "2012-02/unhcr/aggregates.csv", "2012-02/unhcr/caseload.csv",
-                "2012-03/report.html", "2012-03/report.json", "2012-03/unhcr/aggregates.csv", "2012-03/unhcr/caseload.csv",
+                "2012-02/report.html", "2012-02/report.json", "2012-02/report.xlsx", "2012-02/unhcr/aggregates.csv",
+                "2012-02/unhcr/caseload.csv", "2012-02/unhcr/datapackage.json", "2012-03/report.html", "2012-03/report.json",
+                "2012-03/report.xlsx", "2012-03/unhcr/aggregates.csv", "2012-03/unhcr/caseload.csv", "2012-03/unhcr/datapackage.json",
                 "issues.csv", "manifest.json",
             ])
     }
@@ -179,7 +180,7 @@ struct EmittedFileTests {
         #expect(inputs[5]["outcome"] as? String == "accepted" && inputs[5]["kind"] as? String == "shelter")
         #expect(isComplete(f.output).complete)
         let outputs = (json["outputs"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
-        #expect(outputs == outputs?.sorted() && outputs?.contains("manifest.json") == false && outputs?.count == 9)
+        #expect(outputs == outputs?.sorted() && outputs?.contains("manifest.json") == false && outputs?.count == 13)
     }
 
     @Test func hxlAddsHashtagsUnderUNHCROnly() throws {

@@ -267,3 +267,65 @@ public func prometheusSamples(_ file: String) throws -> [String: Double] {
     }
     return out
 }
+
+/// A workbook as openpyxl reads it, as JSON: `sheets` (names in order), `cells` (per sheet, rows of
+/// `[value, type]`: type `n` number, `s` string, `d` date as yyyy-mm-dd, `e` empty), `freeze`
+/// (the frozen cell per sheet), `tables` (per sheet: name, range, autofilter range), `charts`
+/// (the chart types of the package's chart parts, read with zipfile) and `formulas` (how many
+/// cells of the package carry a formula).
+public func workbookRead(_ file: String) throws -> [String: Any] {
+    let script = """
+        import sys, json, zipfile, re, datetime, openpyxl
+        wb = openpyxl.load_workbook(sys.argv[1])
+        out = {"sheets": wb.sheetnames, "cells": {}, "freeze": {}, "tables": {}}
+        for ws in wb.worksheets:
+            rows = []
+            for row in ws.iter_rows():
+                cells = []
+                for c in row:
+                    v = c.value
+                    if v is None: cells.append([None, "e"])
+                    elif isinstance(v, datetime.datetime): cells.append([v.date().isoformat(), "d" if c.is_date else "n"])
+                    elif isinstance(v, (int, float)) and not isinstance(v, bool): cells.append([v, "n"])
+                    else: cells.append([str(v), "s" if c.data_type == "s" else c.data_type])
+                rows.append(cells)
+            out["cells"][ws.title] = rows
+            out["freeze"][ws.title] = ws.freeze_panes
+            out["tables"][ws.title] = [[t.displayName, t.ref, t.autoFilter.ref if t.autoFilter else None] for t in ws.tables.values()]
+        z = zipfile.ZipFile(sys.argv[1])
+        out["charts"] = sorted(set(m for n in z.namelist() if n.startswith("xl/charts/") for m in re.findall(r"<c:(lineChart|barChart|pieChart)>", z.read(n).decode())))
+        out["formulas"] = sum(len(re.findall(r"<f[ >]", z.read(n).decode())) for n in z.namelist() if n.startswith("xl/worksheets/"))
+        print(json.dumps(out))
+        """
+    let r = try Binary.run(["-c", script, file], executable: "/usr/bin/env", prefix: ["python3"])
+    guard r.status == 0, let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] else {
+        throw Binary.MeasureError(output: "openpyxl did not read \(file): \(r.stderr)")
+    }
+    return json
+}
+
+/// `frictionless validate` of each data package (its Python API, one process for all): per path,
+/// the errors as `type row field`, empty when valid.
+public func frictionlessErrors(_ packages: [String]) throws -> [String: [String]] {
+    let script = """
+        import sys, json
+        from frictionless import validate
+        out = {}
+        for path in sys.argv[1:]:
+            report = validate(path)
+            errors = []
+            for task in report.tasks:
+                for e in task.errors:
+                    errors.append("%s %s %s" % (e.type, getattr(e, "row_number", None), getattr(e, "field_name", None)))
+            for e in report.errors:
+                errors.append("%s None None" % e.type)
+            if not report.valid and not errors: errors.append("invalid")
+            out[path] = errors
+        print(json.dumps(out))
+        """
+    let r = try Binary.run(["-c", script] + packages, executable: "/usr/bin/env", prefix: ["python3"])
+    guard r.status == 0, let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [String]] else {
+        throw Binary.MeasureError(output: "frictionless failed: \(r.stderr)")
+    }
+    return json
+}

@@ -8,6 +8,10 @@ int caseload_exchange(const char *a, const char *b);
 /* Flushes the file system that holds `path` to disk (syncfs). Returns 0, or -1 with errno. */
 int caseload_syncfs(const char *path);
 
+/* An anonymous file in memory (memfd_create): report.xlsx is written there by libxlsxwriter, by
+ * the path /proc/self/fd/N, and read back; nothing is left on a disk if the run is killed. */
+int caseload_memfd(const char *name);
+
 /* Fixes glibc's threshold above which blocks come straight from (and go back to) the system,
  * which otherwise rises as such blocks are freed (mallopt M_MMAP_THRESHOLD). Returns 1 on success. */
 int caseload_fixed_mmap_threshold(int bytes);
