@@ -21,7 +21,7 @@ public enum OutputTable {
                 try ReportWorkbook.render(
                     f,
                     context: ReportWorkbook.Context(
-                        history: facts.figures.filter { $0.period <= f.period }, issues: facts.issues, inputs: facts.inputs,
+                        history: facts.figures.filter { $0.period <= f.period }, period: f.period, issues: facts.issues, inputs: facts.inputs,
                         facilityNames: o.facilityNames, k: o.k))
             }),
         OutputFormat("unhcr/aggregates.csv", .period { f, o, _ in AggregatesCSV.render(period: f.period, cells: f.shared, hxl: o.hxl) }),

@@ -15,16 +15,25 @@ public enum ReportWorkbook {
     public struct Context: Sendable {
         /// Every period up to and including this one, for the trend.
         public var history: [PeriodFigures]
-        /// Every issue of the run.
+        /// The issues of the period and those of no period (the run's own: a file name that names
+        /// no period, the registry), in issues.csv's order.
         public var issues: [Issue]
-        /// The manifest's inputs.
+        /// The manifest's inputs of the period and those that name no period.
         public var inputs: [ManifestJSON.Input]
         public var facilityNames: [String: String]
         /// The base of the keyed rounding of the shared files.
         public var k: Int
 
-        public init(history: [PeriodFigures], issues: [Issue], inputs: [ManifestJSON.Input], facilityNames: [String: String], k: Int) {
-            self.history = history; self.issues = issues; self.inputs = inputs; self.facilityNames = facilityNames; self.k = k
+        /// `issues` and `inputs`: the run's; the workbook of `period` keeps those of its period and
+        /// those of none (a run of ten years does not copy every night's issues into 120 workbooks).
+        public init(
+            history: [PeriodFigures], period: Period, issues: [Issue], inputs: [ManifestJSON.Input], facilityNames: [String: String], k: Int
+        ) {
+            let p = period.description
+            self.history = history
+            self.issues = issues.filter { $0.period == nil || $0.period == p }
+            self.inputs = inputs.filter { $0.name == nil || $0.name?.period == period }
+            self.facilityNames = facilityNames; self.k = k
         }
     }
 
@@ -36,8 +45,8 @@ public enum ReportWorkbook {
         ("Migrants", "Migrants supported: sex by age group, nationality, placement, status"),
         ("Victims", "Victims of trafficking assisted: sex by age group, nationality, exploitation, assistance"),
         ("Trend", "Every period so far, with a line chart"),
-        ("Issues", "Every issue of the run, as issues.csv: an Excel table"),
-        ("Files", "Every input file of the run with its outcome and record counts, as manifest.json"),
+        ("Issues", "The issues of the month and those of no month, as issues.csv lists them: an Excel table"),
+        ("Files", "The input files of the month (and those whose name gives none) with outcome and record counts, as manifest.json"),
     ]
 
     public static let figuresHeader = ["population", "indicator", "dimension", "category", "value"]
