@@ -597,11 +597,34 @@ struct VictimHistory: Sendable {
     let cumulativeTally: Tallies
     let layout = VictimLayout()
     static let cumulativeIndex = Indicator.allCases.filter { $0.population == .victims }.firstIndex(of: .assistedCumulative)!
+    /// What the CTDC file needs of each case (`CTDCVictim`).
+    let ctdc = CTDCStore()
 
     init(labels: Labels) {
         self.labels = labels
         cumulativeTally = Tallies(.victims, labels)
     }
+}
+
+/// Every victim case seen so far as the CTDC file describes it: its principal record of the
+/// latest period with one, the union of its exploitation codes over all its records. Fed in
+/// period order by the one thread of the period stage.
+final class CTDCStore: @unchecked Sendable {
+    var victims: [UInt64: CTDCVictim] = [:]
+
+    @inline(__always)
+    func update(_ id: UInt64, _ r: ShelterRecord, exploitation: UInt16) {
+        let earlier = victims[id]?.exploitation.bits ?? 0
+        victims[id] = CTDCVictim(
+            identificationYear: r.identification.civil.year, ageAtIdentification: r.birth.age(on: r.identification), sex: r.sex,
+            nationality: r.nationality, exploitationCountry: r.exploitationCountry, exploitation: CodeSet(bits: exploitation | earlier),
+            sector: r.sector, consent: r.consentToShare)
+    }
+}
+
+extension History {
+    /// Every victim case assisted so far, for the CTDC file (in no particular order).
+    public var ctdcVictims: [CTDCVictim] { Array(victims.ctdc.victims.values) }
 }
 
 /// One period of the victims' history: fed the period's cases one by one, then finished.
@@ -645,6 +668,7 @@ final class VictimPass {
         }
         guard let r = principal else { return }
         let id = group[0].caseID
+        history.ctdc.update(id, r, exploitation: exploitation)
         let assisted = 0, newCases = 1, cumulativeIndex = VictimHistory.cumulativeIndex
         let cat = self.cat, tallies = self.tallies, cumulative = history.cumulative
         let group5 = AgeGroup(age: r.birth.age(atEndOf: p)).index
