@@ -180,7 +180,7 @@ public enum ReportHTML {
             h.raw("<h3>The CTDC file (ctdc/victims.csv)</h3>\n<p>")
             h.raw("<strong data-ctdc=\"written\">\(grouped(t.written))</strong> de-identified rows of the <strong data-ctdc=\"consented\">\(grouped(t.consented))</strong> victims whose latest record says they consent to share (of <strong data-ctdc=\"cases\">\(grouped(t.cases))</strong> assisted so far); ")
             h.raw("<strong data-ctdc=\"dropped\">\(grouped(t.dropped))</strong> rows dropped. Every combination of year, gender, age band, citizenship and country of exploitation occurs at least \(t.k) times (the smallest: <strong data-ctdc=\"smallest\">\(t.smallestClass)</strong>). Values set to -99 to reach it: ")
-            h.raw(zip(CTDC.quasiIdentifiers, t.suppressed).map { "\($0) <strong data-ctdc=\"suppressed/\($0)\">\(grouped($1))</strong>" }.joined(separator: ", "))
+            h.raw(zip(CTDC.quasiIdentifiers, t.suppressed).map { "\($0) <strong data-ctdc=\"set-to-missing/\($0)\">\(grouped($1))</strong>" }.joined(separator: ", "))
             h.raw(".</p>\n")
         }
         h.raw("</section>\n")
