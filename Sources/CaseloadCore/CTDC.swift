@@ -106,23 +106,9 @@ public enum CTDC {
     /// A consenting victim's row (columns of `header`), with the quasi-identifiers of
     /// `suppressed` (bits in `quasiIdentifiers` order) written as `-99`.
     public static func row(_ v: CTDCVictim, suppressed: Int = 0) -> [String] {
-        let marked = Set(Exploitation.allCases.filter { v.exploitation.contains($0) }.map(flag))
-        let flagCells = flags.map { marked.contains($0) ? "1" : "0" }
-        let words = zip(flags, flagWords).filter { marked.contains($0.0) }.map(\.1)
-        let labourCells: [String], labourText: String
-        if let s = v.sector {
-            labourCells = labours.map { $0 == labour(s) ? "1" : "0" }
-            labourText = labourWords[labours.firstIndex(of: labour(s))!]
-        } else {
-            labourCells = labours.map { _ in missing }
-            labourText = missing
-        }
-        func q(_ name: String, _ value: String) -> String { suppressed & (1 << quasiIdentifiers.firstIndex(of: name)!) != 0 ? missing : value }
-        return [
-            q("yearOfRegistration", String(v.identificationYear)), "Case Management", q("gender", gender(v.sex)),
-            q("ageBroad", ageBroad(v.ageAtIdentification)), v.ageAtIdentification < 18 ? "Minor" : "Adult",
-            q("citizenship", alpha2(v.nationality)), q("CountryOfExploitation", alpha2(v.exploitationCountry)),
-        ] + flagCells + [words.isEmpty ? missing : words.joined(separator: ";")] + labourCells + [labourText]
+        var key = Packed.rowKey(v.packed)
+        for q in quasiIdentifiers.indices where suppressed & (1 << q) != 0 { key &= ~Packed.fields[q] }
+        return Packed.cells(key)
     }
 
     /// What anonymisation did.
@@ -146,56 +132,171 @@ public enum CTDC {
         }
     }
 
-    /// The quasi-identifiers of a victim as small numbers, 0 for `-99`, in `quasiIdentifiers`
-    /// order.
-    static func codes(_ v: CTDCVictim) -> [UInt64] {
-        func country(_ c: Country) -> UInt64 { countryAlpha2[c.code] == nil ? 0 : UInt64(c.index) + 1 }
-        let band = UInt64(["0--8", "9--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+"].firstIndex(of: ageBroad(v.ageAtIdentification))! + 1)
-        let sex: UInt64 = v.sex == .F ? 1 : v.sex == .M ? 2 : 0
-        return [band, country(v.exploitationCountry), country(v.nationality), sex, UInt64(max(0, min(v.identificationYear, 4095)))]
-    }
-
     /// The consenting victims' rows, k-anonymous over the quasi-identifiers, as CSV lines (no
-    /// header) sorted by their bytes, and what it took. Local suppression first: for each
+    /// header) in a fixed order (`Packed.order`), and what it took. Local suppression first: for each
     /// quasi-identifier in `quasiIdentifiers` order, the rows whose combination occurs fewer than
     /// k times have it set to `-99` (a `-99` is a value of its own, so rows with it set form
     /// combinations of their own); the rows still in too small a combination after all five are
     /// dropped. The result does not depend on the order of `victims`.
     public static func anonymise(_ victims: [CTDCVictim], k: Int) -> (lines: [String], report: Report) {
-        let consenting = victims.filter(\.consent)
-        let original = consenting.map(codes)
-        var current = original
-        // Twelve bits a quasi-identifier: the combination as one number.
-        func key(_ c: [UInt64]) -> UInt64 { c.reduce(0) { $0 << 12 | $1 } }
-        func sizes() -> [UInt64: Int] {
-            var n: [UInt64: Int] = [:]
-            n.reserveCapacity(current.count)
-            for c in current { n[key(c), default: 0] += 1 }
-            return n
-        }
-        var mask = [Int](repeating: 0, count: consenting.count)
-        for q in quasiIdentifiers.indices {
-            let n = sizes()
-            for i in current.indices where n[key(current[i])]! < k {
-                current[i][q] = 0
-                mask[i] |= 1 << q
+        anonymise(packed: victims.map(\.packed), k: k)
+    }
+
+    /// The same on packed victims (`CTDCVictim.packed`): the run's path, a few integers a case.
+    public static func anonymise(packed victims: [UInt64], k: Int) -> (lines: [String], report: Report) {
+        var keys = victims.compactMap { $0 & Packed.consentBit != 0 ? Packed.rowKey($0) : nil }
+        let consented = keys.count
+        var classes = Classes(keys.map { $0 & Packed.quasi })
+        // A combination that occurs k times or more only ever grows (rows leave small ones
+        // only), so after the first count only the rows of small combinations are looked at.
+        var small = keys.indices.filter { classes.count(keys[$0] & Packed.quasi) < k }
+        var touched = [UInt8](repeating: 0, count: keys.count)
+        for (q, field) in Packed.fields.enumerated() {
+            small = small.filter { classes.count(keys[$0] & Packed.quasi) < k }
+            for i in small {
+                let before = keys[i] & Packed.quasi
+                if keys[i] & field != 0 { touched[i] |= 1 << q }
+                keys[i] &= ~field
+                classes.add(before, -1)
+                classes.add(keys[i] & Packed.quasi, 1)
             }
         }
-        let n = sizes()
-        let kept = current.indices.filter { n[key(current[$0])]! >= k }
-        let suppressed = quasiIdentifiers.indices.map { q in kept.filter { current[$0][q] == 0 && original[$0][q] != 0 }.count }
-        var classes: [UInt64: Int] = [:]
-        for i in kept { classes[key(current[i]), default: 0] += 1 }
-        // Identical rows are rendered once.
-        var lines: [String: Int] = [:]
-        for i in kept {
-            let m = mask[i] & quasiIdentifiers.indices.reduce(0) { original[i][$1] != 0 ? $0 | 1 << $1 : $0 }
-            lines[row(consenting[i], suppressed: m).joined(separator: ","), default: 0] += 1
+        var dropped = [Bool](repeating: false, count: keys.count)
+        for i in small where classes.count(keys[i] & Packed.quasi) < k { dropped[i] = true }
+        var suppressed = [Int](repeating: 0, count: quasiIdentifiers.count)
+        var kept: [UInt64] = []
+        kept.reserveCapacity(keys.count)
+        for i in keys.indices where !dropped[i] {
+            kept.append(keys[i])
+            if touched[i] != 0 { for q in suppressed.indices where touched[i] & (1 << q) != 0 { suppressed[q] += 1 } }
         }
-        let sorted = lines.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.flatMap { l in Array(repeating: l, count: lines[l]!) }
+        let smallest = classes.smallest(atLeast: k)
+        // Each distinct row is rendered once, then repeated, in a fixed order: by year, gender,
+        // age band, citizenship, country of exploitation (code-list order), then the rest.
+        kept.sort { Packed.order($0) < Packed.order($1) }
+        var lines: [String] = []
+        lines.reserveCapacity(kept.count)
+        var i = 0
+        while i < kept.count {
+            var j = i + 1
+            while j < kept.count && kept[j] == kept[i] { j += 1 }
+            let line = Packed.cells(kept[i]).joined(separator: ",")
+            for _ in i..<j { lines.append(line) }
+            i = j
+        }
         let report = Report(
-            k: k, cases: victims.count, consented: consenting.count, written: kept.count, dropped: consenting.count - kept.count,
-            suppressed: suppressed, smallestClass: classes.values.min() ?? 0)
-        return (sorted, report)
+            k: k, cases: victims.count, consented: consented, written: kept.count, dropped: consented - kept.count, suppressed: suppressed,
+            smallestClass: smallest)
+        return (lines, report)
+    }
+
+    /// How many rows have each combination of quasi-identifiers: the first count by sorting
+    /// (no hashing of a few hundred thousand keys), the few changes of suppression beside it.
+    struct Classes {
+        var keys: [UInt64] = []
+        var counts: [Int] = []
+        var extra: [UInt64: Int] = [:]
+
+        init(_ all: [UInt64]) {
+            for key in all.sorted() {
+                if keys.last == key { counts[counts.count - 1] += 1 } else { keys.append(key); counts.append(1) }
+            }
+        }
+
+        func slot(_ key: UInt64) -> Int? {
+            var lo = 0, hi = keys.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < keys.count && keys[lo] == key ? lo : nil
+        }
+
+        func count(_ key: UInt64) -> Int { slot(key).map { counts[$0] } ?? extra[key] ?? 0 }
+
+        mutating func add(_ key: UInt64, _ d: Int) {
+            if let i = slot(key) { counts[i] += d } else { extra[key, default: 0] += d }
+        }
+
+        func smallest(atLeast k: Int) -> Int { (counts + Array(extra.values)).filter { $0 >= k }.min() ?? 0 }
+    }
+
+    /// A victim in 51 bits, and a row of the file in 48 (its quasi-identifiers as small numbers,
+    /// 0 for `-99`, then the rest), so that anonymising a few hundred thousand cases is integer
+    /// work.
+    enum Packed {
+        // The victim: year 0-11, age 12-18, sex 19-20, nationality 21-29, country of
+        // exploitation 30-38, exploitation 39-45, sector 46-49 (15: none), consent 50.
+        static let consentBit: UInt64 = 1 << 50
+        static let exploitationBits: UInt64 = 127 << 39
+        static func victim(_ v: CTDCVictim) -> UInt64 {
+            UInt64(max(0, min(v.identificationYear, 4095))) | UInt64(max(0, min(v.ageAtIdentification, 127))) << 12
+                | UInt64(v.sex.ordinal) << 19 | UInt64(v.nationality.index) << 21 | UInt64(v.exploitationCountry.index) << 30
+                | UInt64(v.exploitation.bits) << 39 | UInt64(v.sector?.ordinal ?? 15) << 46 | (v.consent ? consentBit : 0)
+        }
+
+        // The row: age band 0-3, country of exploitation 4-12, citizenship 13-21, gender 22-23,
+        // year 24-35 (the quasi-identifiers, in `quasiIdentifiers` order), then minor 36,
+        // exploitation 37-43, sector 44-47.
+        static let fields: [UInt64] = [0xF, 0x1FF << 4, 0x1FF << 13, 0x3 << 22, 0xFFF << 24]
+        static let quasi: UInt64 = (1 << 36) - 1
+        static let bands = ["0--8", "9--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+"]
+        static let bandOfAge: [UInt64] = (0..<128).map { UInt64(bands.firstIndex(of: ageBroad($0))! + 1) }
+        /// A country's index + 1 when it has an alpha-2 code, else 0 (`-99`).
+        static let countryValue: [UInt64] = countryCodes.enumerated().map { countryAlpha2[$1] == nil ? 0 : UInt64($0) + 1 }
+        static let alpha2: [String] = countryCodes.map { countryAlpha2[$0] ?? missing }
+
+        static func rowKey(_ v: UInt64) -> UInt64 {
+            let age = Int(v >> 12 & 127)
+            let sex = v >> 19 & 3  // F 0, M 1, X 2
+            return bandOfAge[age] | countryValue[Int(v >> 30 & 511)] << 4 | countryValue[Int(v >> 21 & 511)] << 13
+                | (sex == 2 ? 0 : sex + 1) << 22 | (v & 4095) << 24 | (age < 18 ? 1 << 36 : 0) | (v >> 39 & 127) << 37 | (v >> 46 & 15) << 44
+        }
+
+        /// The order of the file's rows: year, gender, age band, citizenship, country of
+        /// exploitation, then minor, exploitation and sector (a missing value first).
+        @inline(__always)
+        static func order(_ r: UInt64) -> UInt64 {
+            (r >> 24 & 4095) << 40 | (r >> 22 & 3) << 38 | (r & 15) << 34 | (r >> 13 & 511) << 25 | (r >> 4 & 511) << 16 | r >> 36
+        }
+
+        static func cells(_ r: UInt64) -> [String] {
+            let band = Int(r & 15), ec = Int(r >> 4 & 511), nat = Int(r >> 13 & 511), sex = r >> 22 & 3, year = Int(r >> 24 & 4095)
+            let exploitation = CodeSet<Exploitation>(bits: UInt16(r >> 37 & 127))
+            let sector = Int(r >> 44 & 15)
+            let marked = Set(exploitation.map(flag))
+            let words = zip(flags, flagWords).filter { marked.contains($0.0) }.map(\.1)
+            let labourCells: [String], labourText: String
+            if sector < Sector.count {
+                let column = labour(Sector(ordinal: sector))
+                labourCells = labours.map { $0 == column ? "1" : "0" }
+                labourText = labourWords[labours.firstIndex(of: column)!]
+            } else {
+                labourCells = labours.map { _ in missing }
+                labourText = missing
+            }
+            return [
+                year == 0 ? missing : String(year), "Case Management", sex == 0 ? missing : sex == 1 ? "Female" : "Male",
+                band == 0 ? missing : bands[band - 1], r & (1 << 36) != 0 ? "Minor" : "Adult", nat == 0 ? missing : alpha2[nat - 1],
+                ec == 0 ? missing : alpha2[ec - 1],
+            ] + flags.map { marked.contains($0) ? "1" : "0" } + [words.isEmpty ? missing : words.joined(separator: ";")] + labourCells
+                + [labourText]
+        }
+    }
+}
+
+extension CTDCVictim {
+    /// The victim in one integer (`CTDC.Packed`).
+    public var packed: UInt64 { CTDC.Packed.victim(self) }
+
+    /// `fresh`'s description (a later record) with the exploitation codes of both.
+    public static func merged(_ kept: UInt64, _ fresh: UInt64) -> UInt64 { fresh | (kept & CTDC.Packed.exploitationBits) }
+
+    public init(packed v: UInt64) {
+        self.init(
+            identificationYear: Int(v & 4095), ageAtIdentification: Int(v >> 12 & 127), sex: Sex(ordinal: Int(v >> 19 & 3)),
+            nationality: Country(index: UInt16(v >> 21 & 511)), exploitationCountry: Country(index: UInt16(v >> 30 & 511)),
+            exploitation: CodeSet(bits: UInt16(v >> 39 & 127)), sector: v >> 46 & 15 == 15 ? nil : Sector(ordinal: Int(v >> 46 & 15)),
+            consent: v & CTDC.Packed.consentBit != 0)
     }
 }

@@ -95,6 +95,7 @@ struct CTDCTests {
                     exploitation: [Exploitation.allCases[Int(rng.next() % 7)]], sector: rng.next() % 5 == 0 ? nil : Sector.allCases[Int(rng.next() % 8)],
                     consent: rng.next() % 3 != 0)
             }
+            #expect(victims.allSatisfy { CTDCVictim(packed: $0.packed) == $0 })
             let (lines, report) = CTDC.anonymise(victims, k: k)
             let rows = lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
             #expect(rows.allSatisfy { $0.count == CTDC.header.count })
