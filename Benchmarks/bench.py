@@ -191,9 +191,9 @@ def main():
         print("                 one worker: judge CSV %.3f CPU s = %.0f MB/s per core, judge XML %.3f CPU s = %.0f MB/s per core" % (
             s_csv, csv_b / max(s_csv, 1e-9) / 1e6, s_xml, xml_b / max(s_xml, 1e-9) / 1e6))
         print("                 files and periods %.3f s wall, of which the period stage %.3f s (rules and figures %.3f s, "
-              "caseload.csv %.3f s); render %.3f s; write %.3f s" % (
+              "caseload.csv %.3f s); the CTDC file's anonymisation %.3f s; render %.3f s (the workbooks among it); write %.3f s" % (
                   float(stages["judge"]), float(stages["periods"]), float(stages["walk"]), float(stages["caseload"]),
-                  float(stages["render"]), float(stages["write"])))
+                  float(stages.get("ctdc", 0)), float(stages["render"]), float(stages["write"])))
         publish(out, runs)
         if name == "1M":
             wide, figures = widened(out)

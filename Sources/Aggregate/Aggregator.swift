@@ -591,7 +591,7 @@ struct VictimHistory: Sendable {
     let labels: Labels
     /// Every victim case seen so far, sorted, with its cumulative description (the low 32 bits)
     /// and its record key (the high 32 bits, computed once, when the case is first seen).
-    let cumulative = SortedStore<UInt64>()
+    let cumulative = SortedStore<VictimKept>()
     /// The running `assisted_cumulative` counts: a case's old description is taken out when it
     /// gets a newer one, so each period costs what it adds, not the whole history.
     let cumulativeTally: Tallies
@@ -601,6 +601,24 @@ struct VictimHistory: Sendable {
     init(labels: Labels) {
         self.labels = labels
         cumulativeTally = Tallies(.victims, labels)
+    }
+}
+
+/// What is kept of a victim case from one period to the next: its record key and cumulative
+/// description (`cumulative`, as `VictimDescription`), and what the CTDC file needs of it
+/// (`ctdc`, `CTDCVictim.packed`: its principal record of the latest period with one, the union of
+/// its exploitation codes over all its records).
+struct VictimKept {
+    var cumulative: UInt64
+    var ctdc: UInt64
+}
+
+extension History {
+    /// Every victim case assisted so far, for the CTDC file, packed (`CTDCVictim.packed`; in no
+    /// particular order).
+    public var ctdcVictims: [UInt64] {
+        let store = victims.cumulative
+        return (0..<store.count).map { store[$0].ctdc }
     }
 }
 
@@ -614,8 +632,8 @@ final class VictimPass {
     let cat = Categories(), old = Categories()
     let layout: VictimLayout
     let recordKeys: RecordKeys
-    var cursor: SortedStore<UInt64>.Cursor
-    var added: [(UInt64, UInt64)] = []
+    var cursor: SortedStore<VictimKept>.Cursor
+    var added: [(UInt64, VictimKept)] = []
 
     init(_ history: VictimHistory, _ p: Period, _ view: SubmissionView, _ places: [Place], _ recordKeys: RecordKeys) {
         self.history = history; self.recordKeys = recordKeys; layout = history.layout
@@ -665,7 +683,7 @@ final class VictimPass {
         let slot = cursor.seek(id)
         let key: UInt32
         if let i = slot {
-            let kept = cumulative[i]
+            let kept = cumulative[i].cumulative
             key = UInt32(truncatingIfNeeded: kept >> 32)
             tallies.add(assisted, cat, key: key)
             let earlier = VictimDescription(packed: UInt32(truncatingIfNeeded: kept))
@@ -680,8 +698,17 @@ final class VictimPass {
         let now = VictimDescription(
             sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
             exploitation: merged.0, assistance: merged.1, layout)
+        let fresh = CTDCVictim(
+            identificationYear: r.identification.civil.year, ageAtIdentification: r.birth.age(on: r.identification), sex: r.sex,
+            nationality: r.nationality, exploitationCountry: r.exploitationCountry, exploitation: CodeSet(bits: exploitation),
+            sector: r.sector, consent: r.consentToShare
+        ).packed
         let kept = UInt64(key) << 32 | UInt64(now.packed)
-        if let i = slot { cumulative[i] = kept } else { added.append((id, kept)) }
+        if let i = slot {
+            cumulative[i] = VictimKept(cumulative: kept, ctdc: CTDCVictim.merged(cumulative[i].ctdc, fresh))
+        } else {
+            added.append((id, VictimKept(cumulative: kept, ctdc: fresh)))
+        }
         now.categories(into: cat, layout)
         history.cumulativeTally.add(cumulativeIndex, cat, key: key)
     }

@@ -17,12 +17,16 @@ public struct JudgedRun: Sendable {
     /// `walk`, the rules across files and the figures, and `caseload`, its caseload.csv),
     /// `render` and `write` (the rest of the outputs, and the swap).
     public var timings: [String: Double] = [:]
+    /// What the anonymisation of the CTDC file did (docs/ctdc.md).
+    public var ctdc = CTDC.Report(k: CTDC.defaultK)
 }
 
 /// A run's judgement and its figures, period by period.
 public struct Evaluation: Sendable {
     public var run: JudgedRun
     public var figures: [PeriodFigures]
+    /// The lines of `ctdc/victims.csv` (without its header), k-anonymous.
+    public var ctdcLines: [String] = []
 }
 
 /// The registry and the entries of an input folder.
@@ -77,7 +81,8 @@ extension Pipeline {
             uniqueKeysWithValues: e.figures.map {
                 ($0.period, DataQuality.of(period: $0.period, files: e.run.files, issues: e.run.issues, registry: e.run.registry))
             })
-        let facts = RunFacts(figures: e.figures, qualityByPeriod: quality, issues: e.run.issues, inputs: inputs(e))
+        let facts = RunFacts(
+            figures: e.figures, qualityByPeriod: quality, issues: e.run.issues, inputs: inputs(e), ctdcLines: e.ctdcLines, ctdc: e.run.ctdc)
         let perPeriod = parallelMap(e.figures, threads: threads) { f -> [Result<(path: String, bytes: [UInt8]), OutputError>] in
             OutputTable.formats.compactMap { format in
                 guard case .period(let make) = format.render else { return nil }

@@ -98,6 +98,12 @@ public enum Pipeline {
         var timings = stage.timings
         timings["judge"] = Clock.wall() - started
         let issues = files.flatMap { $0.issues() } + stage.across + AcrossFiles.missing(files, registry: opened.registry)
-        return Evaluation(run: JudgedRun(registry: opened.registry, files: files, issues: issues, timings: timings), figures: figures)
+        // The CTDC file, k-anonymous before anything is written (docs/ctdc.md).
+        let begun = Clock.wall()
+        let ctdc = CTDC.anonymise(packed: stage.history.ctdcVictims, k: options.ctdcK)
+        timings["ctdc"] = Clock.wall() - begun
+        return Evaluation(
+            run: JudgedRun(registry: opened.registry, files: files, issues: issues, timings: timings, ctdc: ctdc.report), figures: figures,
+            ctdcLines: ctdc.lines)
     }
 }

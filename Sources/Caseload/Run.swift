@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     /// `--key-file`: the key of the record keys (HMAC-SHA256); without one, plain SHA-256.
     public var keyFile: String?
     public var hxl = false
+    /// The k of the CTDC file's k-anonymity (`--ctdc-k`).
+    public var ctdcK = CTDC.defaultK
     /// Called as files are judged (from worker threads).
     public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     /// Where the result goes besides the output folder, once it is in place.

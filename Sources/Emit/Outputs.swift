@@ -12,7 +12,7 @@ public enum OutputTable {
                     f,
                     context: ReportHTML.Context(
                         history: facts.figures.filter { $0.period <= f.period }, quality: facts.quality(f.period),
-                        facilityNames: o.facilityNames, k: o.k))
+                        facilityNames: o.facilityNames, k: o.k, ctdc: facts.figures.last?.period == f.period ? facts.ctdc : nil))
             }),
         OutputFormat("report.json", .period { f, _, facts in ReportJSON.render(f, quality: facts.quality(f.period)) }),
         OutputFormat(
@@ -32,6 +32,8 @@ public enum OutputTable {
             }),
         OutputFormat("unhcr/datapackage.json", .period { f, o, _ in DataPackage.render(period: f.period, options: o) }),
         OutputFormat("issues.csv", .run { _, facts in IssuesCSV.render(facts.issues) }),
+        OutputFormat("ctdc/victims.csv", .run { _, facts in CTDCFiles.victims(facts.ctdcLines) }),
+        OutputFormat("ctdc/report.json", .run { _, facts in CTDCFiles.report(facts.ctdc) }),
     ]
 
     /// The manifest's own path: written last, listing every other file.
@@ -86,9 +88,16 @@ public struct RunFacts: Sendable {
     public var issues: [Issue]
     /// The input files as the manifest lists them.
     public var inputs: [ManifestJSON.Input]
+    /// `ctdc/victims.csv`'s lines, k-anonymous, and what it took.
+    public var ctdcLines: [String]
+    public var ctdc: CTDC.Report
 
-    public init(figures: [PeriodFigures], qualityByPeriod: [Period: DataQuality], issues: [Issue], inputs: [ManifestJSON.Input]) {
+    public init(
+        figures: [PeriodFigures], qualityByPeriod: [Period: DataQuality], issues: [Issue], inputs: [ManifestJSON.Input], ctdcLines: [String],
+        ctdc: CTDC.Report
+    ) {
         self.figures = figures; self.qualityByPeriod = qualityByPeriod; self.issues = issues; self.inputs = inputs
+        self.ctdcLines = ctdcLines; self.ctdc = ctdc
     }
 
     func quality(_ p: Period) -> DataQuality { qualityByPeriod[p]! }

@@ -13,8 +13,10 @@ public enum ReportHTML {
         public var facilityNames: [String: String]
         /// The base of the keyed rounding of the shared files (`--min-cell`).
         public var k: Int
-        public init(history: [PeriodFigures], quality: DataQuality, facilityNames: [String: String], k: Int = 5) {
-            self.history = history; self.quality = quality; self.facilityNames = facilityNames; self.k = k
+        /// What the CTDC file's anonymisation did: in the report of the run's last period only.
+        public var ctdc: CTDC.Report?
+        public init(history: [PeriodFigures], quality: DataQuality, facilityNames: [String: String], k: Int = 5, ctdc: CTDC.Report? = nil) {
+            self.history = history; self.quality = quality; self.facilityNames = facilityNames; self.k = k; self.ctdc = ctdc
         }
     }
 
@@ -173,7 +175,15 @@ public enum ReportHTML {
             h.raw("<tr><th scope=\"row\">\(i.code)</th><td>\(i.severity)</td><td data-quality=\"issues/\(i.code)\">\(grouped(i.count))</td></tr>")
         }
         if q.issues.isEmpty { h.raw("<tr><td colspan=\"3\">No issue.</td></tr>") }
-        h.raw("</tbody></table>\n</section>\n")
+        h.raw("</tbody></table>\n")
+        if let t = c.ctdc {
+            h.raw("<h3>The CTDC file (ctdc/victims.csv)</h3>\n<p>")
+            h.raw("<strong data-ctdc=\"written\">\(grouped(t.written))</strong> de-identified rows of the <strong data-ctdc=\"consented\">\(grouped(t.consented))</strong> victims whose latest record says they consent to share (of <strong data-ctdc=\"cases\">\(grouped(t.cases))</strong> assisted so far); ")
+            h.raw("<strong data-ctdc=\"dropped\">\(grouped(t.dropped))</strong> rows dropped. Every combination of year, gender, age band, citizenship and country of exploitation occurs at least \(t.k) times (the smallest: <strong data-ctdc=\"smallest\">\(t.smallestClass)</strong>). Values set to -99 to reach it: ")
+            h.raw(zip(CTDC.quasiIdentifiers, t.suppressed).map { "\($0) <strong data-ctdc=\"set-to-missing/\($0)\">\(grouped($1))</strong>" }.joined(separator: ", "))
+            h.raw(".</p>\n")
+        }
+        h.raw("</section>\n")
     }
 
     /// Every figure of the period, table by table, as in report.json (zeros left out).

@@ -1,6 +1,7 @@
 import CCaseload
 import CXLSXWriter
 import CaseloadCore
+import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -263,6 +264,8 @@ public enum ReportWorkbook {
 
     /// The one place that speaks to libxlsxwriter.
     enum Writer {
+        static let closing = Mutex(())
+
         static func write(_ grids: [Grid], title: String, created: Day) throws(OutputError) -> [UInt8] {
             let fd = caseload_memfd("report.xlsx")
             guard fd >= 0 else { throw OutputError("report.xlsx: no file in memory (\(String(cString: strerror(errno))))") }
@@ -274,8 +277,11 @@ public enum ReportWorkbook {
                 strings.append(p)
                 return p
             }
+            // No `tmpdir`: with one, libxlsxwriter 1.1.4 names its temporary files itself
+            // (tmpfileplus), and two workbooks written at once by two threads got each other's
+            // parts (WorkbookTests.twoRunsGiveTheSameWorkbook caught it under TMPDIR). Without,
+            // it uses tmpfile(3), which is safe across threads (in /tmp, unlinked at once).
             var options = lxw_workbook_options()
-            if let t = getenv("TMPDIR"), t.pointee != 0 { options.tmpdir = c(String(cString: t)) }
             guard let wb = workbook_new_opt("/proc/self/fd/\(fd)", &options) else {
                 throw OutputError("report.xlsx: libxlsxwriter could not start the workbook")
             }
@@ -376,7 +382,10 @@ public enum ReportWorkbook {
                     check(worksheet_insert_chart(ws, lxw_row_t(g.rows.count + 2), 0, ch))
                 }
             }
-            let closed = workbook_close(wb)
+            // One workbook is packaged at a time: libxlsxwriter 1.1.4 formats the creation date
+            // with gmtime(3), whose one static buffer two threads share, and a workbook written
+            // beside another got the other's date (WorkbookTests.twoRunsGiveTheSameWorkbook).
+            let closed = closing.withLock { _ in workbook_close(wb) }
             if failure == LXW_NO_ERROR { failure = closed }
             guard failure == LXW_NO_ERROR else { throw OutputError("report.xlsx: \(String(cString: lxw_strerror(failure)))") }
             return try readBack(fd)

@@ -52,7 +52,8 @@ public struct PublishedRun: Sendable {
             guard data.count == bytes, lowerHex(SHA256.hash(data: data)) == digest else {
                 throw .notAnOutput("\(folder)/\(path) differs from the manifest (changed after the run): nothing was loaded")
             }
-            if path.hasSuffix("/report.json") { reports.append((path, data)) }
+            // A period's report (`2012-03/report.json`), not ctdc/report.json.
+            if path.hasSuffix("/report.json"), Period(String(path.dropLast("/report.json".count))) != nil { reports.append((path, data)) }
             if path == "issues.csv" { issuesText = data }
         }
         guard let issuesText else { throw .notAnOutput("\(folder)/manifest.json lists no issues.csv") }

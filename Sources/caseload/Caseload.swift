@@ -56,12 +56,14 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("key-file"), help: "The key of keyed rounding (16 to 1,024 bytes; caseload keygen writes one). Keep the same key for good.") var keyFile: String?
     @Option(name: .customLong("max-reject-rate"), help: "Share of rejected records above which a file is rejected whole.") var maxRejectRate = 0.2
     @Flag(help: "Add a row of HXL hashtags to the CSV files under unhcr/.") var hxl = false
+    @Option(name: .customLong("ctdc-k"), help: "The k of the k-anonymity of ctdc/victims.csv (CTDC's is 11).") var ctdcK = 11
     @Option(help: "Files judged at once (0: one per core).") var threads = 0
     @Option(help: "Also write how the run went to FILE in the Prometheus text format (node_exporter's textfile collector), on every exit code; replaced atomically.") var metrics: String?
     @OptionGroup var log: LogOptions
 
     func validate() throws {
         guard minCell >= 1 else { throw ValidationError("--min-cell must be at least 1") }
+        guard ctdcK >= 2 && ctdcK <= 1000 else { throw ValidationError("--ctdc-k must be between 2 and 1000") }
         guard (0...1).contains(maxRejectRate) else { throw ValidationError("--max-reject-rate must be between 0 and 1") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
     }
@@ -72,6 +74,7 @@ struct Run: ParsableCommand {
         o.input = input
         o.output = output
         o.minCell = minCell
+        o.ctdcK = ctdcK
         o.keyFile = keyFile
         o.hxl = hxl
         o.judge = JudgeOptions(maxRejectRate: maxRejectRate, threads: threads)

@@ -153,6 +153,10 @@ enum Summary {
         if let v = c.victims {
             logger.info("\(v.period): \(v.assisted) victims of trafficking assisted, \(v.cumulative) since \(v.since)")
         }
+        let t = j.ctdc
+        let suppressed = zip(CTDC.quasiIdentifiers, t.suppressed).map { "\($0) \($1)" }.joined(separator: ", ")
+        logger.info(
+            "ctdc: \(t.written) rows written of \(t.consented) consenting cases (\(t.cases) assisted), \(t.dropped) dropped, smallest class \(t.smallestClass) (k = \(t.k)); values suppressed: \(suppressed)")
         var cpu: [String: (seconds: Double, bytes: Int)] = [:]
         for f in j.files { if let n = f.name { cpu[n.format.rawValue, default: (0, 0)].seconds += f.cpuSeconds; cpu[n.format.rawValue]!.bytes += f.size ?? 0 } }
         var stages: Logger.Metadata = [:]

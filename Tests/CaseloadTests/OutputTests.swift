@@ -44,10 +44,11 @@ struct PrivacyTests {
         #expect(r.status == 1)
         let outputs = tree(f.output)
         #expect(outputs.keys.contains("2012-03/unhcr/caseload.csv") && outputs.keys.contains("2012-03/report.json"))
+        #expect(outputs.keys.contains("ctdc/victims.csv") && outputs.keys.contains("ctdc/report.json"))
         for (path, data) in outputs {
             let text = String(decoding: data, as: UTF8.self)
             #expect(!text.contains("Zyxfam") && !text.contains("Qwgiv"), "a name in \(path)")
-            if path.contains("unhcr/") {
+            if path.contains("unhcr/") || path.hasPrefix("ctdc/") {
                 for id in ids + ["IDN-2011-000099"] { #expect(!text.contains(id), "\(id) in \(path)") }
                 for b in births + ["1970-01-01"] { #expect(!text.contains(b), "birth date \(b) in \(path)") }
             }
@@ -107,7 +108,7 @@ struct EmittedFileTests {
                 "2012-02/report.html", "2012-02/report.json", "2012-02/report.xlsx", "2012-02/unhcr/aggregates.csv",
                 "2012-02/unhcr/caseload.csv", "2012-02/unhcr/datapackage.json", "2012-03/report.html", "2012-03/report.json",
                 "2012-03/report.xlsx", "2012-03/unhcr/aggregates.csv", "2012-03/unhcr/caseload.csv", "2012-03/unhcr/datapackage.json",
-                "issues.csv", "manifest.json",
+                "ctdc/report.json", "ctdc/victims.csv", "issues.csv", "manifest.json",
             ])
     }
 
@@ -180,7 +181,7 @@ struct EmittedFileTests {
         #expect(inputs[5]["outcome"] as? String == "accepted" && inputs[5]["kind"] as? String == "shelter")
         #expect(isComplete(f.output).complete)
         let outputs = (json["outputs"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
-        #expect(outputs == outputs?.sorted() && outputs?.contains("manifest.json") == false && outputs?.count == 13)
+        #expect(outputs == outputs?.sorted() && outputs?.contains("manifest.json") == false && outputs?.count == 15)
     }
 
     @Test func hxlAddsHashtagsUnderUNHCROnly() throws {
