@@ -43,6 +43,13 @@ struct WarehouseTests {
             return try Binary.run(args, environment: e)
         }
 
+        /// `caseload warehouse init`, expected to succeed (its own words when it does not: an
+        /// AddressSanitizer run once saw it fail without saying why).
+        func initialise(sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let r = try caseload(["warehouse", "init"])
+            #expect(r.status == 0, "warehouse init exited \(r.status): \(r.stderr)", sourceLocation: sourceLocation)
+        }
+
         func sql(_ s: String, as role: String? = nil) throws -> Binary.Result { try WarehouseTests.psql(s, database: name, role: role) }
 
         func offices() throws {
@@ -105,7 +112,7 @@ struct WarehouseTests {
 
     @Test func publishTwiceThenAResubmissionReplacesEveryRow() throws {
         let db = try Database("caseload_publish")
-        #expect(try db.caseload(["warehouse", "init"]).status == 0)
+        try db.initialise()
         try db.offices()
         let out = try Self.output(Self.sample, "sample")
         let metrics = makeTemporaryFolder("caseload-warehouse-metrics") + "/publish.prom"
@@ -157,7 +164,7 @@ struct WarehouseTests {
 
     @Test func twoOfficesAndTheConsolidatedViewIsTheirSum() throws {
         let db = try Database("caseload_two")
-        #expect(try db.caseload(["warehouse", "init"]).status == 0)
+        try db.initialise()
         try db.offices()
         let a = try Self.output(Self.sample, "a")
         let b = try Self.output(try Self.resubmittedSample(), "b")
@@ -205,7 +212,7 @@ struct WarehouseTests {
 
     @Test func aTamperedOrIncompleteOutputLoadsNothing() throws {
         let db = try Database("caseload_tamper")
-        #expect(try db.caseload(["warehouse", "init"]).status == 0)
+        try db.initialise()
         try db.offices()
         let out = try Self.output(Self.sample, "tamper")
         let aggregates = out + "/2012-03/unhcr/aggregates.csv"
@@ -238,7 +245,7 @@ struct WarehouseTests {
     /// A run in progress holds the output's lock: publish exits 3 and loads nothing.
     @Test func aRunInProgressGivesExit3() throws {
         let db = try Database("caseload_busy")
-        #expect(try db.caseload(["warehouse", "init"]).status == 0)
+        try db.initialise()
         try db.offices()
         let out = try Self.output(Self.sample, "busy")
         let lock = (out as NSString).deletingLastPathComponent + "/.Output.lock"
@@ -302,7 +309,7 @@ struct WarehouseTests {
     /// the sample's.
     @Test func noPersonalDataInTheWarehouse() throws {
         let db = try Database("caseload_privacy")
-        #expect(try db.caseload(["warehouse", "init"]).status == 0)
+        try db.initialise()
         try db.offices()
         #expect(try db.caseload(["publish", "--output", try Self.output(Self.sample, "privacy"), "--office", "IDN"], as: "office_idn").status == 0)
         let dump = try Binary.run(["--data-only", "--schema", "caseload", db.name], environment: db.env, executable: Self.environment["CASELOAD_PG_BIN"]! + "/pg_dump")
