@@ -70,7 +70,7 @@ public enum ReportWorkbook {
         contents.add([.prose("Internal: every figure in this workbook is exact. Share only the files under unhcr/ (rounded).")])
         contents.skip()
         contents.add([.heading("Sheet"), .heading("What it holds")])
-        for s in sheets_(except: "Contents") { contents.add([.link(s.name), .text(s.about)]) }
+        for s in Self.sheets where s.name != contents.name { contents.add([.link(s.name), .text(s.about)]) }
         sheets.append(contents)
 
         sheets.append(summary(f, c, month))
@@ -83,8 +83,6 @@ public enum ReportWorkbook {
         precondition(sheets.map(\.name) == Self.sheets.map(\.name))
         return try Writer.write(sheets, title: "Caseload report, \(month)", created: f.period.last)
     }
-
-    static func sheets_(except name: String) -> [(name: String, about: String)] { sheets.filter { $0.name != name } }
 
     // MARK: the sheets as grids of cells
 

@@ -1,4 +1,5 @@
 import CaseloadCore
+import Emit
 import Foundation
 import Testing
 import TestSupport
@@ -77,14 +78,4 @@ struct CTDCEndToEndTests {
         let html = String(decoding: readAll(out + "/2012-03/report.html")!, as: UTF8.self)
         #expect(html.contains("<strong data-ctdc=\"written\">\(grouped(written))</strong>"))
     }
-}
-
-private func grouped(_ n: Int) -> String {
-    let s = String(n)
-    var out = ""
-    for (i, c) in s.enumerated() {
-        if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return out
 }
