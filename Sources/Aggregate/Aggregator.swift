@@ -698,8 +698,10 @@ final class VictimPass {
         let now = VictimDescription(
             sex: sex, ageGroup: group5, nationality: Int(r.nationality.index),
             exploitation: merged.0, assistance: merged.1, layout)
+        let identified = r.identification.civil
         let fresh = CTDCVictim(
-            identificationYear: r.identification.civil.year, ageAtIdentification: r.birth.age(on: r.identification), sex: r.sex,
+            identificationYear: identified.year, ageAtIdentification: r.birth.age(year: identified.year, month: identified.month, day: identified.day),
+            sex: r.sex,
             nationality: r.nationality, exploitationCountry: r.exploitationCountry, exploitation: CodeSet(bits: exploitation),
             sector: r.sector, consent: r.consentToShare
         ).packed

@@ -25,8 +25,9 @@ public struct JudgedRun: Sendable {
 public struct Evaluation: Sendable {
     public var run: JudgedRun
     public var figures: [PeriodFigures]
-    /// The lines of `ctdc/victims.csv` (without its header), k-anonymous.
-    public var ctdcLines: [String] = []
+    /// The lines of `ctdc/victims.csv` (without its header), k-anonymous: each distinct line, in
+    /// the file's order, with how many times it is written.
+    public var ctdcRows: [CTDC.Row] = []
 }
 
 /// The registry and the entries of an input folder.
@@ -64,7 +65,7 @@ extension Pipeline {
                 }
             }
         }
-        files += try renderAtEnd(e, render, threads: threads(options.judge))
+        files += try renderAtEnd(e, render, threads: threads(options.judge)).map { ($0.path, $0.bytes) }
         let outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
         files.append((OutputTable.manifest, manifest(e, options, key: key, outputs: outputs)))
         return files
@@ -74,26 +75,37 @@ extension Pipeline {
         RenderOptions(k: options.minCell, hxl: options.hxl, facilityNames: registry.facilities.mapValues(\.name))
     }
 
-    /// The outputs made at the end of the run: per period (in parallel, their order kept), then
-    /// the run's own.
-    static func renderAtEnd(_ e: Evaluation, _ render: RenderOptions, threads: Int) throws(OutputError) -> [(path: String, bytes: [UInt8])] {
+    /// A file made at the end of the run, with its SHA-256 for the manifest.
+    struct EndFile: Sendable {
+        var path: String
+        var bytes: [UInt8]
+        var sha256: String
+    }
+
+    /// The outputs made at the end of the run, each hashed where it is made: the run's own and
+    /// every period's, in parallel (the run's first: the CTDC file, the largest, is made while
+    /// the periods' are), in that order.
+    static func renderAtEnd(_ e: Evaluation, _ render: RenderOptions, threads: Int) throws(OutputError) -> [EndFile] {
         let quality = Dictionary(
             uniqueKeysWithValues: e.figures.map {
                 ($0.period, DataQuality.of(period: $0.period, files: e.run.files, issues: e.run.issues, registry: e.run.registry))
             })
         let facts = RunFacts(
-            figures: e.figures, qualityByPeriod: quality, issues: e.run.issues, inputs: inputs(e), ctdcLines: e.ctdcLines, ctdc: e.run.ctdc)
-        let perPeriod = parallelMap(e.figures, threads: threads) { f -> [Result<(path: String, bytes: [UInt8]), OutputError>] in
-            OutputTable.formats.compactMap { format in
+            figures: e.figures, qualityByPeriod: quality, issues: e.run.issues, inputs: inputs(e), ctdcRows: e.ctdcRows, ctdc: e.run.ctdc)
+        let ofRun = OutputTable.formats.filter { if case .run = $0.render { true } else { false } }
+        let made = parallelMap(Array(0..<(ofRun.count + e.figures.count)), threads: threads) { i -> [Result<EndFile, OutputError>] in
+            func file(_ path: String, _ bytes: [UInt8]) -> EndFile { EndFile(path: path, bytes: bytes, sha256: Digest.sha256(bytes)) }
+            if i < ofRun.count {
+                guard case .run(let make) = ofRun[i].render else { return [] }
+                return [.success(file(ofRun[i].name, make(render, facts)))]
+            }
+            let f = e.figures[i - ofRun.count]
+            return OutputTable.formats.compactMap { format in
                 guard case .period(let make) = format.render else { return nil }
-                return Result { () throws(OutputError) in (format.path(f.period), try make(f, render, facts)) }
+                return Result { () throws(OutputError) in file(format.path(f.period), try make(f, render, facts)) }
             }
         }
-        let ofRun: [(path: String, bytes: [UInt8])] = OutputTable.formats.compactMap { format in
-            guard case .run(let make) = format.render else { return nil }
-            return (format.name, make(render, facts))
-        }
-        return try perPeriod.flatMap { $0 }.map { r throws(OutputError) in try r.get() } + ofRun
+        return try made.flatMap { $0 }.map { r throws(OutputError) in try r.get() }
     }
 
     /// The input files as the manifest lists them.
@@ -186,14 +198,15 @@ final class StagedOutputs {
         f.caseload = []
     }
 
-    func write(_ files: [(path: String, bytes: [UInt8])]) throws(OutputError) {
-        for (path, bytes) in files {
-            try staging.write(path, bytes)
-            if path == OutputTable.manifest {
-                manifestBytes = bytes
-            } else {
-                written.append(ManifestJSON.Output(path: path, bytes: bytes.count, sha256: Digest.sha256(bytes)))
-            }
+    func write(_ files: [Pipeline.EndFile]) throws(OutputError) {
+        for f in files {
+            try staging.write(f.path, f.bytes)
+            written.append(ManifestJSON.Output(path: f.path, bytes: f.bytes.count, sha256: f.sha256))
         }
+    }
+
+    func writeManifest(_ bytes: [UInt8]) throws(OutputError) {
+        try staging.write(OutputTable.manifest, bytes)
+        manifestBytes = bytes
     }
 }

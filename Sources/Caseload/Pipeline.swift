@@ -56,7 +56,7 @@ public enum Pipeline {
             begun = Clock.wall()
             try stopPoint()
             try out.write(rendered)
-            try out.write([(OutputTable.manifest, manifest(evaluation, options, key: key, outputs: out.written))])
+            try out.writeManifest(manifest(evaluation, options, key: key, outputs: out.written))
             try stopPoint()
             try staging.commit()
             evaluation.run.timings["write"] = Clock.wall() - begun
@@ -104,6 +104,6 @@ public enum Pipeline {
         timings["ctdc"] = Clock.wall() - begun
         return Evaluation(
             run: JudgedRun(registry: opened.registry, files: files, issues: issues, timings: timings, ctdc: ctdc.report), figures: figures,
-            ctdcLines: ctdc.lines)
+            ctdcRows: ctdc.rows)
     }
 }

@@ -139,86 +139,115 @@ public enum CTDC {
     /// combinations of their own); the rows still in too small a combination after all five are
     /// dropped. The result does not depend on the order of `victims`.
     public static func anonymise(_ victims: [CTDCVictim], k: Int) -> (lines: [String], report: Report) {
-        anonymise(packed: victims.map(\.packed), k: k)
+        let (rows, report) = anonymise(packed: victims.map(\.packed), k: k)
+        return (rows.flatMap { Array(repeating: $0.line, count: $0.count) }, report)
+    }
+
+    /// A line of the file and how many times it is written, one after the other.
+    public struct Row: Sendable, Equatable {
+        public var line: String
+        public var count: Int
     }
 
     /// The same on packed victims (`CTDCVictim.packed`): the run's path, a few integers a case.
-    public static func anonymise(packed victims: [UInt64], k: Int) -> (lines: [String], report: Report) {
-        var keys = victims.compactMap { $0 & Packed.consentBit != 0 ? Packed.rowKey($0) : nil }
-        let consented = keys.count
-        var classes = Classes(keys.map { $0 & Packed.quasi })
+    /// Cases with the same row are alike in everything the rule looks at (their combination,
+    /// hence their class's size, at every step), so the rule runs on the distinct rows, each
+    /// with its number of cases: a few thousand, however many the cases. The lines come as the
+    /// distinct lines in the file's order, each with how many times it is written.
+    public static func anonymise(packed victims: [UInt64], k: Int) -> (rows: [Row], report: Report) {
+        var tally = RowTally()
+        var consented = 0
+        for v in victims where v & Packed.consentBit != 0 {
+            consented += 1
+            tally.add(Packed.rowKey(v))
+        }
+        var keys = tally.keys, weights = tally.weights
+        var classes: [UInt64: Int] = [:]
+        for i in keys.indices { classes[keys[i] & Packed.quasi, default: 0] += weights[i] }
         // A combination that occurs k times or more only ever grows (rows leave small ones
         // only), so after the first count only the rows of small combinations are looked at.
-        var small = keys.indices.filter { classes.count(keys[$0] & Packed.quasi) < k }
+        var small = keys.indices.filter { classes[keys[$0] & Packed.quasi]! < k }
         var touched = [UInt8](repeating: 0, count: keys.count)
         for (q, field) in Packed.fields.enumerated() {
-            small = small.filter { classes.count(keys[$0] & Packed.quasi) < k }
+            small = small.filter { classes[keys[$0] & Packed.quasi]! < k }
             for i in small {
                 let before = keys[i] & Packed.quasi
                 if keys[i] & field != 0 { touched[i] |= 1 << q }
                 keys[i] &= ~field
-                classes.add(before, -1)
-                classes.add(keys[i] & Packed.quasi, 1)
+                classes[before]! -= weights[i]
+                classes[keys[i] & Packed.quasi, default: 0] += weights[i]
             }
         }
-        var dropped = [Bool](repeating: false, count: keys.count)
-        for i in small where classes.count(keys[i] & Packed.quasi) < k { dropped[i] = true }
+        for i in small where classes[keys[i] & Packed.quasi]! < k { weights[i] = 0 }
         var suppressed = [Int](repeating: 0, count: quasiIdentifiers.count)
-        var kept: [UInt64] = []
-        kept.reserveCapacity(keys.count)
-        for i in keys.indices where !dropped[i] {
-            kept.append(keys[i])
-            if touched[i] != 0 { for q in suppressed.indices where touched[i] & (1 << q) != 0 { suppressed[q] += 1 } }
+        var kept: [(order: UInt64, key: UInt64, count: Int)] = []
+        for i in keys.indices where weights[i] > 0 {
+            kept.append((Packed.order(keys[i]), keys[i], weights[i]))
+            for q in suppressed.indices where touched[i] & (1 << q) != 0 { suppressed[q] += weights[i] }
         }
-        let smallest = classes.smallest(atLeast: k)
-        // Each distinct row is rendered once, then repeated, in a fixed order: by year, gender,
-        // age band, citizenship, country of exploitation (code-list order), then the rest.
-        kept.sort { Packed.order($0) < Packed.order($1) }
-        var lines: [String] = []
-        lines.reserveCapacity(kept.count)
-        var i = 0
-        while i < kept.count {
-            var j = i + 1
-            while j < kept.count && kept[j] == kept[i] { j += 1 }
-            let line = Packed.cells(kept[i]).joined(separator: ",")
-            for _ in i..<j { lines.append(line) }
-            i = j
+        // The file's order: by year, gender, age band, citizenship, country of exploitation
+        // (code-list order), then the rest; rows made alike by suppression become one line.
+        kept.sort { $0.order < $1.order }
+        var rows: [Row] = []
+        var tails: [UInt64: String] = [:]
+        for (n, r) in kept.enumerated() {
+            if n > 0 && kept[n - 1].order == r.order {
+                rows[rows.count - 1].count += r.count
+                continue
+            }
+            let t = r.key >> 37
+            let tail: String
+            if let known = tails[t] { tail = known } else { tail = Packed.tail(t); tails[t] = tail }
+            rows.append(Row(line: Packed.head(r.key) + "," + tail, count: r.count))
         }
+        let written = rows.reduce(0) { $0 + $1.count }
         let report = Report(
-            k: k, cases: victims.count, consented: consented, written: kept.count, dropped: consented - kept.count, suppressed: suppressed,
-            smallestClass: smallest)
-        return (lines, report)
+            k: k, cases: victims.count, consented: consented, written: written, dropped: consented - written, suppressed: suppressed,
+            smallestClass: classes.values.filter { $0 >= k }.min() ?? 0)
+        return (rows, report)
     }
 
-    /// How many rows have each combination of quasi-identifiers: the first count by sorting
-    /// (no hashing of a few hundred thousand keys), the few changes of suppression beside it.
-    struct Classes {
-        var keys: [UInt64] = []
-        var counts: [Int] = []
-        var extra: [UInt64: Int] = [:]
+    /// The distinct rows of many cases and how many cases have each, in the order first seen: an
+    /// open-addressed table of row keys (hashing every case into a Dictionary cost more than all
+    /// the rest of the anonymisation).
+    struct RowTally {
+        private(set) var keys: [UInt64] = []
+        private(set) var weights: [Int] = []
+        /// Index + 1 into `keys` of the key in each slot, 0 when empty; a power of two, at most half full.
+        private var slots = [Int32](repeating: 0, count: 1024)
+        private var shift = 64 - 10
 
-        init(_ all: [UInt64]) {
-            for key in all.sorted() {
-                if keys.last == key { counts[counts.count - 1] += 1 } else { keys.append(key); counts.append(1) }
+        @inline(__always)
+        private func home(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift)) }
+
+        mutating func add(_ key: UInt64) {
+            let mask = slots.count - 1
+            var s = home(key)
+            while true {
+                let i = Int(slots[s])
+                if i == 0 { break }
+                if keys[i - 1] == key {
+                    weights[i - 1] += 1
+                    return
+                }
+                s = (s + 1) & mask
+            }
+            keys.append(key)
+            weights.append(1)
+            slots[s] = Int32(keys.count)
+            if keys.count * 2 > slots.count { grow() }
+        }
+
+        private mutating func grow() {
+            slots = [Int32](repeating: 0, count: slots.count * 2)
+            shift -= 1
+            let mask = slots.count - 1
+            for (n, key) in keys.enumerated() {
+                var s = home(key)
+                while slots[s] != 0 { s = (s + 1) & mask }
+                slots[s] = Int32(n + 1)
             }
         }
-
-        func slot(_ key: UInt64) -> Int? {
-            var lo = 0, hi = keys.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if keys[mid] < key { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < keys.count && keys[lo] == key ? lo : nil
-        }
-
-        func count(_ key: UInt64) -> Int { slot(key).map { counts[$0] } ?? extra[key] ?? 0 }
-
-        mutating func add(_ key: UInt64, _ d: Int) {
-            if let i = slot(key) { counts[i] += d } else { extra[key, default: 0] += d }
-        }
-
-        func smallest(atLeast k: Int) -> Int { (counts + Array(extra.values)).filter { $0 >= k }.min() ?? 0 }
     }
 
     /// A victim in 51 bits, and a row of the file in 48 (its quasi-identifiers as small numbers,
@@ -260,10 +289,37 @@ public enum CTDC {
             (r >> 24 & 4095) << 40 | (r >> 22 & 3) << 38 | (r & 15) << 34 | (r >> 13 & 511) << 25 | (r >> 4 & 511) << 16 | r >> 36
         }
 
+        /// The row's cells (`header`'s columns); no cell holds a comma.
         static func cells(_ r: UInt64) -> [String] {
+            (head(r) + "," + tail(r >> 37)).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+
+        static let alpha2Bytes: [[UInt8]] = alpha2.map { Array($0.utf8) }
+        static let bandBytes: [[UInt8]] = bands.map { Array($0.utf8) }
+
+        /// The row's first seven cells, joined: the quasi-identifiers, the source and the majority
+        /// (built as bytes: one line for each of a few thousand distinct rows).
+        static func head(_ r: UInt64) -> String {
             let band = Int(r & 15), ec = Int(r >> 4 & 511), nat = Int(r >> 13 & 511), sex = r >> 22 & 3, year = Int(r >> 24 & 4095)
-            let exploitation = CodeSet<Exploitation>(bits: UInt16(r >> 37 & 127))
-            let sector = Int(r >> 44 & 15)
+            var b: [UInt8] = []
+            b.reserveCapacity(64)
+            if year == 0 { b += missing.utf8 } else { b += String(year).utf8 }
+            b += ",Case Management,".utf8
+            b += (sex == 0 ? missing : sex == 1 ? "Female" : "Male").utf8
+            b.append(0x2C)
+            if band == 0 { b += missing.utf8 } else { b += bandBytes[band - 1] }
+            b += (r & (1 << 36) != 0 ? ",Minor," : ",Adult,").utf8
+            if nat == 0 { b += missing.utf8 } else { b += alpha2Bytes[nat - 1] }
+            b.append(0x2C)
+            if ec == 0 { b += missing.utf8 } else { b += alpha2Bytes[ec - 1] }
+            return String(decoding: b, as: UTF8.self)
+        }
+
+        /// The rest, joined, from the row's exploitation and sector (`r >> 37`): a few hundred
+        /// kinds at most.
+        static func tail(_ t: UInt64) -> String {
+            let exploitation = CodeSet<Exploitation>(bits: UInt16(t & 127))
+            let sector = Int(t >> 7 & 15)
             let marked = Set(exploitation.map(flag))
             let words = zip(flags, flagWords).filter { marked.contains($0.0) }.map(\.1)
             let labourCells: [String], labourText: String
@@ -275,12 +331,9 @@ public enum CTDC {
                 labourCells = labours.map { _ in missing }
                 labourText = missing
             }
-            return [
-                year == 0 ? missing : String(year), "Case Management", sex == 0 ? missing : sex == 1 ? "Female" : "Male",
-                band == 0 ? missing : bands[band - 1], r & (1 << 36) != 0 ? "Minor" : "Adult", nat == 0 ? missing : alpha2[nat - 1],
-                ec == 0 ? missing : alpha2[ec - 1],
-            ] + flags.map { marked.contains($0) ? "1" : "0" } + [words.isEmpty ? missing : words.joined(separator: ";")] + labourCells
-                + [labourText]
+            return
+                (flags.map { marked.contains($0) ? "1" : "0" } + [words.isEmpty ? missing : words.joined(separator: ";")] + labourCells
+                + [labourText]).joined(separator: ",")
         }
     }
 }

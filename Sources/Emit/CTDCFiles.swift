@@ -4,12 +4,12 @@ import CaseloadCore
 /// `CTDC.anonymise` before they get here. Every cell is a CTDC code, a year, `0`/`1` or `-99`
 /// (CTDC's missing value, a number: written as it is), none needs quoting.
 public enum CTDCFiles {
-    public static func victims(_ lines: [String]) -> [UInt8] {
+    public static func victims(_ rows: [CTDC.Row]) -> [UInt8] {
         var out = Array((CTDC.header.joined(separator: ",") + "\n").utf8)
-        out.reserveCapacity(out.count + lines.count * 120)
-        for l in lines {
-            out.append(contentsOf: l.utf8)
-            out.append(0x0A)
+        out.reserveCapacity(out.count + rows.reduce(0) { $0 + ($1.line.utf8.count + 1) * $1.count })
+        for r in rows {
+            let line = Array(r.line.utf8) + [0x0A]
+            for _ in 0..<r.count { out.append(contentsOf: line) }
         }
         return out
     }

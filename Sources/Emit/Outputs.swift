@@ -32,7 +32,7 @@ public enum OutputTable {
             }),
         OutputFormat("unhcr/datapackage.json", .period { f, o, _ in DataPackage.render(period: f.period, options: o) }),
         OutputFormat("issues.csv", .run { _, facts in IssuesCSV.render(facts.issues) }),
-        OutputFormat("ctdc/victims.csv", .run { _, facts in CTDCFiles.victims(facts.ctdcLines) }),
+        OutputFormat("ctdc/victims.csv", .run { _, facts in CTDCFiles.victims(facts.ctdcRows) }),
         OutputFormat("ctdc/report.json", .run { _, facts in CTDCFiles.report(facts.ctdc) }),
     ]
 
@@ -88,16 +88,16 @@ public struct RunFacts: Sendable {
     public var issues: [Issue]
     /// The input files as the manifest lists them.
     public var inputs: [ManifestJSON.Input]
-    /// `ctdc/victims.csv`'s lines, k-anonymous, and what it took.
-    public var ctdcLines: [String]
+    /// `ctdc/victims.csv`'s lines, k-anonymous (each distinct line with its count), and what it took.
+    public var ctdcRows: [CTDC.Row]
     public var ctdc: CTDC.Report
 
     public init(
-        figures: [PeriodFigures], qualityByPeriod: [Period: DataQuality], issues: [Issue], inputs: [ManifestJSON.Input], ctdcLines: [String],
+        figures: [PeriodFigures], qualityByPeriod: [Period: DataQuality], issues: [Issue], inputs: [ManifestJSON.Input], ctdcRows: [CTDC.Row],
         ctdc: CTDC.Report
     ) {
         self.figures = figures; self.qualityByPeriod = qualityByPeriod; self.issues = issues; self.inputs = inputs
-        self.ctdcLines = ctdcLines; self.ctdc = ctdc
+        self.ctdcRows = ctdcRows; self.ctdc = ctdc
     }
 
     func quality(_ p: Period) -> DataQuality { qualityByPeriod[p]! }

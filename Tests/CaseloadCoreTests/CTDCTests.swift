@@ -79,6 +79,23 @@ struct CTDCTests {
         #expect(one.report.suppressed == [0, 0, 0, 0, 0] && one.report.dropped == 0 && one.lines.count == 7)
     }
 
+    /// The table that counts the distinct rows, past the growths of its slots (1,024 at first):
+    /// the same counts as a dictionary's, the keys in the order first seen.
+    @Test func theRowTallyCountsLikeADictionary() {
+        var rng = SplitMix(seed: 5)
+        var tally = CTDC.RowTally()
+        var expected: [UInt64: Int] = [:]
+        var order: [UInt64] = []
+        for _ in 0..<100_000 {
+            let key = (rng.next() % 5_000) << 30 | 7  // 5,000 keys that differ only in high bits
+            if expected[key] == nil { order.append(key) }
+            expected[key, default: 0] += 1
+            tally.add(key)
+        }
+        #expect(tally.keys == order && order.count == 5_000)
+        #expect(tally.weights == order.map { expected[$0]! })
+    }
+
     /// Many random sets: every combination of quasi-identifiers that occurs occurs at least k
     /// times, the cases that do not consent change nothing, every row has the listed columns.
     @Test func propertiesOverRandomVictims() {
