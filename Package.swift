@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "AggregateTests", dependencies: ["Aggregate", "CaseloadCore", "Synth", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EmitTests", dependencies: ["Emit", "CaseloadCore"]),
         .testTarget(
-            name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "Ingest", "Validate", "Aggregate", "Emit", "Synth", "TestSupport"],
+            name: "CaseloadTests", dependencies: ["Caseload", "CaseloadCore", "CCaseload", "Ingest", "Validate", "Aggregate", "Emit", "Synth", "TestSupport"],
             resources: [.copy("Golden")]),
         .testTarget(name: "HostileTests", dependencies: ["TestSupport"], path: "Tests/Hostile"),
         .testTarget(name: "WarehouseTests", dependencies: ["TestSupport"]),

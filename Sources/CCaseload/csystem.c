@@ -24,8 +24,12 @@ int caseload_syncfs(const char *path) {
     return rc;
 }
 
-int caseload_fixed_mmap_threshold(int bytes) {
-    return mallopt(M_MMAP_THRESHOLD, bytes);
+int caseload_start_writeback(int fd) {
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+int caseload_fixed_malloc_thresholds(int mmap_bytes, int trim_bytes) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_bytes) && mallopt(M_TRIM_THRESHOLD, trim_bytes);
 }
 
 #include <sys/mman.h>

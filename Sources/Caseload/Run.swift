@@ -98,9 +98,13 @@ extension Pipeline {
 /// system and gives them back when freed, but raises that threshold each time such a block is
 /// freed, up to 32 MiB: the records of every period (a few MB each) would then be carved from the
 /// heap, which keeps its high-water mark. A fixed threshold keeps large, short-lived blocks (a
-/// period's records, a file's window) off the heap, so memory follows what is in use.
+/// period's records, a file's window) off the heap, so memory follows what is in use. Fixing it
+/// also fixes, at 128 KiB, how much free memory a heap keeps at its top before it gives it back;
+/// that is raised to 1 MiB: zlib, packaging a workbook, takes and frees four 64 KiB blocks for
+/// each of the 27 parts of each workbook, and giving them back each time and faulting them in
+/// again doubled the workbooks' cost (docs/performance.md). It costs at most 1 MiB a heap.
 public enum Memory {
-    private static let once: Void = { _ = caseload_fixed_mmap_threshold(128 * 1024) }()
+    private static let once: Void = { _ = caseload_fixed_malloc_thresholds(128 * 1024, 1024 * 1024) }()
     static func configure() { _ = once }
 
     /// The peak resident memory of this process image, in KiB (`VmHWM` of /proc/self/status), or

@@ -195,13 +195,15 @@ public final class OutputFile {
     }
 
     public func close() throws(OutputError) {
+        _ = caseload_start_writeback(fd)  // the commit's flush then finds it on its way
         let rc = Glibc.close(fd)
         fd = -1
         if rc != 0 { throw OutputError("cannot write \(path): \(errnoText())") }
     }
 }
 
-/// Writes a whole file and (unless told not to) flushes it to disk.
+/// Writes a whole file and (unless told not to) flushes it to disk; if not, starts its way there
+/// (the commit's flush of the staging folder then waits for less).
 public func writeFile(_ bytes: [UInt8], to path: String, sync: Bool = true) throws(OutputError) {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OutputError("cannot create \(path): \(errnoText())") }
@@ -216,7 +218,11 @@ public func writeFile(_ bytes: [UInt8], to path: String, sync: Bool = true) thro
         return true
     }
     guard ok else { throw OutputError("cannot write \(path): \(errnoText())") }
-    if sync { guard fsync(fd) == 0 else { throw OutputError("cannot write \(path): \(errnoText())") } }
+    if sync {
+        guard fsync(fd) == 0 else { throw OutputError("cannot write \(path): \(errnoText())") }
+    } else {
+        _ = caseload_start_writeback(fd)
+    }
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }

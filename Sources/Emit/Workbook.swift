@@ -1,7 +1,6 @@
 import CCaseload
 import CXLSXWriter
 import CaseloadCore
-import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -262,8 +261,6 @@ public enum ReportWorkbook {
 
     /// The one place that speaks to libxlsxwriter.
     enum Writer {
-        static let closing = Mutex(())
-
         static func write(_ grids: [Grid], title: String, created: Day) throws(OutputError) -> [UInt8] {
             let fd = caseload_memfd("report.xlsx")
             guard fd >= 0 else { throw OutputError("report.xlsx: no file in memory (\(String(cString: strerror(errno))))") }
@@ -275,10 +272,7 @@ public enum ReportWorkbook {
                 strings.append(p)
                 return p
             }
-            // No `tmpdir`: with one, libxlsxwriter 1.1.4 names its temporary files itself
-            // (tmpfileplus), and two workbooks written at once by two threads got each other's
-            // parts (WorkbookTests.twoRunsGiveTheSameWorkbook caught it under TMPDIR). Without,
-            // it uses tmpfile(3), which is safe across threads (in /tmp, unlinked at once).
+            // No `tmpdir`: the temporary parts are files in memory (CCaseload's lxw_tmpfile).
             var options = lxw_workbook_options()
             guard let wb = workbook_new_opt("/proc/self/fd/\(fd)", &options) else {
                 throw OutputError("report.xlsx: libxlsxwriter could not start the workbook")
@@ -380,10 +374,9 @@ public enum ReportWorkbook {
                     check(worksheet_insert_chart(ws, lxw_row_t(g.rows.count + 2), 0, ch))
                 }
             }
-            // One workbook is packaged at a time: libxlsxwriter 1.1.4 formats the creation date
-            // with gmtime(3), whose one static buffer two threads share, and a workbook written
-            // beside another got the other's date (WorkbookTests.twoRunsGiveTheSameWorkbook).
-            let closed = closing.withLock { _ in workbook_close(wb) }
+            // Workbooks are packaged side by side: libxlsxwriter's temporary parts and its
+            // gmtime(3) are CCaseload's (xlsxparts.c), in memory and per thread.
+            let closed = workbook_close(wb)
             if failure == LXW_NO_ERROR { failure = closed }
             guard failure == LXW_NO_ERROR else { throw OutputError("report.xlsx: \(String(cString: lxw_strerror(failure)))") }
             return try readBack(fd)

@@ -1,6 +1,7 @@
 import CaseloadCore
 import Foundation
 import Testing
+import CCaseload
 import TestSupport
 @testable import Caseload
 @testable import Emit
@@ -135,6 +136,25 @@ struct WorkbookTests {
         #expect(html.contains("<th scope=\"row\">Stateless (XXA)</th>"))
         #expect(Country.label("XXB") == "Refugee (1951 Convention) (XXB)" && Country.label("XXX") == "Unknown (XXX)")
         #expect(Country.label("IRN") == "Iran (IRN)")
+    }
+
+    /// libxlsxwriter makes each part of the package with CCaseload's lxw_tmpfile (in memory) and
+    /// formats the document's date with CCaseload's gmtime (per thread), not its own and glibc's:
+    /// the workbooks are packaged side by side only because it does. Other tests may write
+    /// workbooks meanwhile, so the counts grow by at least this workbook's.
+    @Test func theLibraryUsesOurPartsAndClock() throws {
+        let parts = caseload_xlsx_parts_made(), dates = caseload_gmtime_calls()
+        var sheet = ReportWorkbook.Grid(name: "One")
+        let day = try #require(Day(year: 2012, month: 3, day: 31))
+        sheet.add([.text("a"), .int(1), .day(day)])
+        let bytes = try ReportWorkbook.Writer.write([sheet], title: "t", created: day)
+        // The zip's entries, from its end-of-central-directory record (the last 22 bytes here).
+        let end = Array(bytes.suffix(22))
+        #expect(end.prefix(4) == [0x50, 0x4B, 0x05, 0x06])
+        let entries = Int(end[10]) | Int(end[11]) << 8
+        #expect(entries >= 9, "\(entries)")
+        #expect(caseload_xlsx_parts_made() - parts >= UInt(entries))
+        #expect(caseload_gmtime_calls() - dates >= 1)
     }
 
     @Test func twoRunsGiveTheSameWorkbook() throws {

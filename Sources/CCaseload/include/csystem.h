@@ -12,9 +12,19 @@ int caseload_syncfs(const char *path);
  * the path /proc/self/fd/N, and read back; nothing is left on a disk if the run is killed. */
 int caseload_memfd(const char *name);
 
+/* How many times this program's lxw_tmpfile and gmtime (xlsxparts.c), which libxlsxwriter calls
+ * instead of its own and glibc's, have been called: a test checks that the library does. */
+unsigned long caseload_xlsx_parts_made(void);
+unsigned long caseload_gmtime_calls(void);
+
+/* Starts writing the file's data to disk, without waiting (sync_file_range with
+ * SYNC_FILE_RANGE_WRITE): the flush at the end of a run then finds less to do. Returns 0, or -1. */
+int caseload_start_writeback(int fd);
+
 /* Fixes glibc's threshold above which blocks come straight from (and go back to) the system,
- * which otherwise rises as such blocks are freed (mallopt M_MMAP_THRESHOLD). Returns 1 on success. */
-int caseload_fixed_mmap_threshold(int bytes);
+ * which otherwise rises as such blocks are freed (mallopt M_MMAP_THRESHOLD), and the free memory
+ * at the top of a heap above which it is given back (M_TRIM_THRESHOLD). Returns 1 on success. */
+int caseload_fixed_malloc_thresholds(int mmap_bytes, int trim_bytes);
 
 /* The cells of the CSV row that starts at p[0], of the n bytes there, when it has no quote.
  * Returns the offset of the row's end (its first LF or CR, or n when there is none), and sets
