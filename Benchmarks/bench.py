@@ -10,8 +10,9 @@ the split by stage
 files, which read, check, hash, parse and validate them in one pass, and the same from runs with
 one worker, which then has a core to itself; wall seconds of the period
 stage, which makes each period's rules across files, figures and caseload.csv while the next
-period's files are judged; wall seconds of rendering the other outputs and of writing and swapping
-them in), and the DuckDB peer's wall time on the same folder with the ratio and whether its
+period's files are judged; wall seconds of the CTDC file's anonymisation, of rendering, hashing
+and writing the other outputs into the staging folder (the workbooks among them), and of the
+manifest, the flush to disk and the swap), and the DuckDB peer's wall time on the same folder with the ratio and whether its
 figures agree with caseload's report.json, cell by cell. Last, the memory of the largest input
 against that of the second.
 A benchmark, not a test: it asserts nothing and prints what it measured.
@@ -191,7 +192,8 @@ def main():
         print("                 one worker: judge CSV %.3f CPU s = %.0f MB/s per core, judge XML %.3f CPU s = %.0f MB/s per core" % (
             s_csv, csv_b / max(s_csv, 1e-9) / 1e6, s_xml, xml_b / max(s_xml, 1e-9) / 1e6))
         print("                 files and periods %.3f s wall, of which the period stage %.3f s (rules and figures %.3f s, "
-              "caseload.csv %.3f s); the CTDC file's anonymisation %.3f s; render %.3f s (the workbooks among it); write %.3f s" % (
+              "caseload.csv %.3f s); the CTDC file's anonymisation %.3f s; render and write %.3f s (the workbooks among it); "
+              "manifest, flush and swap %.3f s" % (
                   float(stages["judge"]), float(stages["periods"]), float(stages["walk"]), float(stages["caseload"]),
                   float(stages.get("ctdc", 0)), float(stages["render"]), float(stages["write"])))
         publish(out, runs)

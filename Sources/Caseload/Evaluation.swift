@@ -75,17 +75,23 @@ extension Pipeline {
         RenderOptions(k: options.minCell, hxl: options.hxl, facilityNames: registry.facilities.mapValues(\.name))
     }
 
-    /// A file made at the end of the run, with its SHA-256 for the manifest.
+    /// A file made at the end of the run, with its size and SHA-256 for the manifest; its bytes,
+    /// unless it has been written already.
     struct EndFile: Sendable {
         var path: String
         var bytes: [UInt8]
+        var count: Int
         var sha256: String
     }
 
-    /// The outputs made at the end of the run, each hashed where it is made: the run's own and
-    /// every period's, in parallel (the run's first: the CTDC file, the largest, is made while
-    /// the periods' are), in that order.
-    static func renderAtEnd(_ e: Evaluation, _ render: RenderOptions, threads: Int) throws(OutputError) -> [EndFile] {
+    /// Writes a file of the result where it belongs (a path under the output folder).
+    typealias Writer = @Sendable (String, [UInt8]) throws(OutputError) -> Void
+
+    /// The outputs made at the end of the run, each hashed where it is made and, given `write`,
+    /// written there too (its bytes then let go): the run's own and every period's, in parallel
+    /// (the run's first: the CTDC file, the largest, is made and on its way to the disk while the
+    /// periods' are), in that order.
+    static func renderAtEnd(_ e: Evaluation, _ render: RenderOptions, threads: Int, write: Writer? = nil) throws(OutputError) -> [EndFile] {
         let quality = Dictionary(
             uniqueKeysWithValues: e.figures.map {
                 ($0.period, DataQuality.of(period: $0.period, files: e.run.files, issues: e.run.issues, registry: e.run.registry))
@@ -94,15 +100,20 @@ extension Pipeline {
             figures: e.figures, qualityByPeriod: quality, issues: e.run.issues, inputs: inputs(e), ctdcRows: e.ctdcRows, ctdc: e.run.ctdc)
         let ofRun = OutputTable.formats.filter { if case .run = $0.render { true } else { false } }
         let made = parallelMap(Array(0..<(ofRun.count + e.figures.count)), threads: threads) { i -> [Result<EndFile, OutputError>] in
-            func file(_ path: String, _ bytes: [UInt8]) -> EndFile { EndFile(path: path, bytes: bytes, sha256: Digest.sha256(bytes)) }
+            func file(_ path: String, _ bytes: [UInt8]) throws(OutputError) -> EndFile {
+                let sha256 = Digest.sha256(bytes)
+                guard let write else { return EndFile(path: path, bytes: bytes, count: bytes.count, sha256: sha256) }
+                try write(path, bytes)
+                return EndFile(path: path, bytes: [], count: bytes.count, sha256: sha256)
+            }
             if i < ofRun.count {
                 guard case .run(let make) = ofRun[i].render else { return [] }
-                return [.success(file(ofRun[i].name, make(render, facts)))]
+                return [Result { () throws(OutputError) in try file(ofRun[i].name, make(render, facts)) }]
             }
             let f = e.figures[i - ofRun.count]
             return OutputTable.formats.compactMap { format in
                 guard case .period(let make) = format.render else { return nil }
-                return Result { () throws(OutputError) in file(format.path(f.period), try make(f, render, facts)) }
+                return Result { () throws(OutputError) in try file(format.path(f.period), try make(f, render, facts)) }
             }
         }
         return try made.flatMap { $0 }.map { r throws(OutputError) in try r.get() }
@@ -198,11 +209,15 @@ final class StagedOutputs {
         f.caseload = []
     }
 
-    func write(_ files: [Pipeline.EndFile]) throws(OutputError) {
-        for f in files {
-            try staging.write(f.path, f.bytes)
-            written.append(ManifestJSON.Output(path: f.path, bytes: f.bytes.count, sha256: f.sha256))
-        }
+    /// Files made at the end of the run and written already (`Pipeline.renderAtEnd`), for the manifest.
+    func record(_ files: [Pipeline.EndFile]) {
+        for f in files { written.append(ManifestJSON.Output(path: f.path, bytes: f.count, sha256: f.sha256)) }
+    }
+
+    /// Writes files into the staging folder from any thread (their manifest entries are recorded by `record`).
+    var writer: Pipeline.Writer {
+        let root = staging.path
+        return { path, bytes throws(OutputError) in try OutputFolder.Staging.write(path, bytes, under: root) }
     }
 
     func writeManifest(_ bytes: [UInt8]) throws(OutputError) {

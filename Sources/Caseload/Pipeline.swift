@@ -51,11 +51,10 @@ public enum Pipeline {
             evaluation.run.timings["caseload"] = out.atOnceSeconds
             evaluation.run.timings["periods"]! += out.atOnceSeconds
             var begun = Clock.wall()
-            let rendered = try renderAtEnd(evaluation, render, threads: threads(options.judge))
+            out.record(try renderAtEnd(evaluation, render, threads: threads(options.judge), write: out.writer))
             evaluation.run.timings["render"] = Clock.wall() - begun
             begun = Clock.wall()
             try stopPoint()
-            try out.write(rendered)
             try out.writeManifest(manifest(evaluation, options, key: key, outputs: out.written))
             try stopPoint()
             try staging.commit()

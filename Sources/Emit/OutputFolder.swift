@@ -90,8 +90,11 @@ public final class OutputFolder {
         }
 
         /// Writes one file (a path relative to the output folder).
-        public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) {
-            let full = path + "/" + relative
+        public func write(_ relative: String, _ bytes: [UInt8]) throws(OutputError) { try Self.write(relative, bytes, under: path) }
+
+        /// The same into the staging folder at `root`, from any thread (files of different paths).
+        public static func write(_ relative: String, _ bytes: [UInt8], under root: String) throws(OutputError) {
+            let full = root + "/" + relative
             if let slash = full.lastIndex(of: "/") { try makeDirectories(String(full[..<slash])) }
             try writeFile(bytes, to: full, sync: false)
         }
