@@ -72,7 +72,8 @@ def run_once(inp, out, threads=0, binary=BIN):
 
 def ours(out):
     cells = {}
-    for f in glob.glob(os.path.join(out, "*", "report.json")):
+    # The periods' reports (YYYY-MM/report.json), not ctdc/report.json.
+    for f in glob.glob(os.path.join(out, "[0-9][0-9][0-9][0-9]-[0-9][0-9]", "report.json")):
         j = json.load(open(f))
         for pop in ("migrants", "victims"):
             for ind in j[pop] or []:
