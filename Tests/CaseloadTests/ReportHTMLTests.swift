@@ -1,6 +1,7 @@
 import CaseloadCore
 import Foundation
 import Testing
+import TestSupport
 @testable import Caseload
 import Emit
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ import Emit
 /// The sample's outputs, rendered once for the report tests.
 enum SampleRun {
     static let output: String = {
-        let out = NSTemporaryDirectory() + "caseload-sample-\(getpid())"
+        let out = makeTemporaryFolder("caseload-sample") + "/Output"
         var o = RunOptions()
         o.input = SampleTests.input
         o.output = out

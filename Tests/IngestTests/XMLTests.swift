@@ -179,7 +179,7 @@ struct XMLReaderTests {
 
 struct XMLAttackTests {
     static let secretPath: String = {
-        let p = NSTemporaryDirectory() + "caseload-secret-\(getpid()).txt"
+        let p = makeTemporaryFolder("caseload-secret") + "/secret.txt"
         _ = FileManager.default.createFile(atPath: p, contents: Data("TOP-SECRET-7f3a".utf8))
         return p
     }()

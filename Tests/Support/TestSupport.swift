@@ -1,5 +1,6 @@
 // Helpers shared by the test targets (a library target: test targets cannot depend on each other).
 import Foundation
+import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -30,10 +31,50 @@ public func readAll(_ path: String) -> [UInt8]? {
     }
 }
 
-/// A fresh folder under the temporary directory.
+/// A fresh folder under the temporary directory, removed with what it holds when the test
+/// process exits (many are shared by a suite's tests, so no test can remove them itself).
 public func makeTemporaryFolder(_ prefix: String = "caseload-test") -> String {
     var template = Array((NSTemporaryDirectory() + prefix + "-XXXXXX").utf8CString)
-    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    TemporaryFolders.add(path)
+    return path
+}
+
+enum TemporaryFolders {
+    static let made = Mutex<[String]?>(nil)
+
+    static func add(_ path: String) {
+        made.withLock { list in
+            if list == nil {
+                list = []
+                atexit { TemporaryFolders.removeAll() }
+            }
+            list!.append(path)
+        }
+    }
+
+    static func removeAll() {
+        for path in made.withLock({ $0 ?? [] }) { removeTree(path) }
+    }
+
+    /// What a folder holds, then the folder; links are removed, not followed. System calls only:
+    /// nothing of Foundation runs at exit (LeakSanitizer checks after).
+    static func removeTree(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if (st.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(dir)
+            for name in names { removeTree(path + "/" + name) }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
 }
 
 /// The built `caseload` executable (`CASELOAD_BIN`, else the debug build of this checkout).
