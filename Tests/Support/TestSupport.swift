@@ -57,23 +57,32 @@ enum TemporaryFolders {
         for path in made.withLock({ $0 ?? [] }) { removeTree(path) }
     }
 
-    /// What a folder holds, then the folder; links are removed, not followed. System calls only:
-    /// nothing of Foundation runs at exit (LeakSanitizer checks after).
-    static func removeTree(_ path: String) {
+    /// What a folder holds, then the folder; links are removed, not followed. System calls only,
+    /// relative to each folder's descriptor (some tests nest names past PATH_MAX): nothing of
+    /// Foundation runs at exit (LeakSanitizer checks after).
+    static func removeTree(_ path: String) { remove(path, in: AT_FDCWD) }
+
+    static func remove(_ name: String, in parent: Int32) {
         var st = stat()
-        guard lstat(path, &st) == 0 else { return }
-        if (st.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(dir)
-            for name in names { removeTree(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
+        guard fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            unlinkat(parent, name, 0)
+            return
         }
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if fd >= 0 {
+            var names: [String] = []
+            if let dir = fdopendir(dup(fd)) {
+                while let entry = readdir(dir) {
+                    let n = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                    if n != "." && n != ".." { names.append(n) }
+                }
+                closedir(dir)
+            }
+            for n in names { remove(n, in: fd) }
+            close(fd)
+        }
+        unlinkat(parent, name, AT_REMOVEDIR)
     }
 }
 
