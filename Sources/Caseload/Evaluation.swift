@@ -65,8 +65,10 @@ extension Pipeline {
                 }
             }
         }
-        files += try renderAtEnd(e, render, threads: threads(options.judge)).map { ($0.path, $0.bytes) }
-        let outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
+        var outputs = files.map { ManifestJSON.Output(path: $0.path, bytes: $0.bytes.count, sha256: Digest.sha256($0.bytes)) }
+        let atEnd = try renderAtEnd(e, render, threads: threads(options.judge))
+        files += atEnd.map { ($0.path, $0.bytes) }
+        outputs += atEnd.map(\.manifestEntry)
         files.append((OutputTable.manifest, manifest(e, options, key: key, outputs: outputs)))
         return files
     }
@@ -82,6 +84,8 @@ extension Pipeline {
         var bytes: [UInt8]
         var count: Int
         var sha256: String
+
+        var manifestEntry: ManifestJSON.Output { ManifestJSON.Output(path: path, bytes: count, sha256: sha256) }
     }
 
     /// Writes a file of the result where it belongs (a path under the output folder).
@@ -211,7 +215,7 @@ final class StagedOutputs {
 
     /// Files made at the end of the run and written already (`Pipeline.renderAtEnd`), for the manifest.
     func record(_ files: [Pipeline.EndFile]) {
-        for f in files { written.append(ManifestJSON.Output(path: f.path, bytes: f.count, sha256: f.sha256)) }
+        written += files.map(\.manifestEntry)
     }
 
     /// Writes files into the staging folder from any thread (their manifest entries are recorded by `record`).
